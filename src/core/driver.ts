@@ -1,0 +1,63 @@
+import type { Capability } from "./capabilities.js";
+import type { Clock } from "./clock.js";
+import type { EntitySpec } from "./entities.js";
+import type { Delivery, SentMessage, SettleOutcome } from "./history.js";
+
+/**
+ * Client-side adapter to one broker family through its real SDK (or the embedded broker).
+ * Errors: throw `DefiniteFailure` when an operation definitely did not happen (recorded as
+ * `fail`); any other error is indeterminate (recorded as `info`).
+ */
+export interface Driver {
+  /** Broker family: memory, amqp, kafka, servicebus... */
+  readonly family: string;
+  readonly capabilities: ReadonlySet<Capability>;
+  /** The clock every time in deliveries is expressed on (lockedUntil). */
+  readonly clock: Clock;
+  /** Whether a crashed or closed client's locks return to the queue at once (else they expire). */
+  readonly locksReleasedOnCrash: boolean;
+  /** Create the entities (idempotent). Names are logical; a driver may prefix them. */
+  provision(entities: readonly EntitySpec[]): Promise<void>;
+  producer(): Promise<Producer>;
+  consumer(source: string, options: ConsumerOptions): Promise<Consumer>;
+  /** Remove and return every message left at `source` (or its DLQ), waiting out held locks. */
+  drain(source: string, options: DrainOptions): Promise<Delivery[]>;
+  close(): Promise<void>;
+}
+
+export interface Producer {
+  /** Send one message, or a batch atomically when `messages.length > 1` and batch-send is supported. */
+  send(target: string, messages: readonly SentMessage[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConsumerOptions {
+  mode: "peek-lock" | "receive-and-delete";
+}
+
+export interface Consumer {
+  /** Up to `max` deliveries; waits at most `waitMs` for the first. */
+  receive(max: number, waitMs: number): Promise<Delivery[]>;
+  settle(delivery: Delivery, outcome: SettleOutcome, options?: { reason?: string; description?: string }): Promise<void>;
+  /** Extend the lock; returns the new lockedUntil on the driver's clock. */
+  renew(delivery: Delivery): Promise<number>;
+  /** Die abruptly: no settlements, connection gone; locks follow `locksReleasedOnCrash`. */
+  crash(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DrainOptions {
+  dlq: boolean;
+  /** Longest time to wait for held locks to expire, ms. */
+  maxWaitMs: number;
+}
+
+/** Everything a run needs from a broker environment: a fresh driver per scenario. */
+export interface StartedEnvironment {
+  /** URL with credentials removed, for reports. */
+  readonly url: string;
+  /** Connect a driver for one scenario run. `seed` drives embedded brokers' scheduling. */
+  connect(options: { seed: number; runId: string }): Promise<Driver>;
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}

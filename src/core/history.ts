@@ -1,0 +1,117 @@
+/**
+ * The history: the append-only record of every operation of a run. This file is the
+ * public contract documented in docs/history-format.md and schemas/history-op.schema.json.
+ */
+
+/** Completion types follow Jepsen: ok = happened, fail = definitely did not, info = unknown. */
+export type OpType = "invoke" | "ok" | "fail" | "info";
+
+/** Operation functions recorded by Gauntlet's runner. */
+export type OpF =
+  | "setup"
+  | "send"
+  | "receive"
+  | "settle"
+  | "renew"
+  | "drain"
+  | "crash"
+  | "fault";
+
+/** One line of history.jsonl. `time` is monotonic nanoseconds since the run started. */
+export interface Op<V = unknown> {
+  index: number;
+  time: number;
+  process: string;
+  type: OpType;
+  f: OpF | (string & {});
+  value?: V;
+  /** Error text on fail/info completions. */
+  error?: string;
+  /** Run id, present when one file holds several runs (e.g. one per suite). */
+  run?: string;
+}
+
+export type History = readonly Op[];
+
+/** A message as sent: a unique id and an optional ordering key. */
+export interface SentMessage {
+  id: string;
+  key?: string;
+  /** Payload size in bytes. */
+  size?: number;
+}
+
+/** value of `send` ops: the target entity (queue or topic) and the messages (a batch when >1). */
+export interface SendValue {
+  target: string;
+  messages: SentMessage[];
+  /** True when this send re-sends ids an earlier send already tried (producer retry). */
+  retry?: boolean;
+}
+
+/** What the broker said about one delivery. Times are on the history clock (ns since start). */
+export interface Delivery {
+  id: string;
+  key?: string;
+  /** Entity delivered from: a queue name or `topic/subscription`. Never includes the DLQ suffix. */
+  entity: string;
+  /** True when read from the entity's dead-letter queue. */
+  dlq?: boolean;
+  /** Broker's own identity of the stored message (sequence number, delivery tag, offset). */
+  brokerId?: string;
+  /** 1-based count of deliveries including this one, as the broker reports it; null if the broker does not count. */
+  deliveryCount?: number | null;
+  redelivered?: boolean;
+  lockToken?: string;
+  /** When the lock expires, on the history clock; absent for receive-and-delete. */
+  lockedUntil?: number;
+  partition?: number;
+  offset?: string;
+  deadLetterReason?: string;
+  deadLetterDescription?: string;
+  /** True if fetched as a deferred message. */
+  deferred?: boolean;
+}
+
+/** value of `receive` invocations and completions; also of `drain`. */
+export interface ReceiveValue {
+  source: string;
+  mode?: "peek-lock" | "receive-and-delete";
+  /** Present on completions. */
+  deliveries?: Delivery[];
+  /** On drain ops: true when the source (main queue or DLQ) was read. */
+  dlq?: boolean;
+}
+
+export type SettleOutcome = "complete" | "abandon" | "dead-letter" | "defer";
+
+/** value of `settle` ops. */
+export interface SettleValue {
+  outcome: SettleOutcome;
+  id: string;
+  entity: string;
+  lockToken?: string;
+  reason?: string;
+  description?: string;
+}
+
+/** value of `renew` ops; completions carry the new lockedUntil. */
+export interface RenewValue {
+  id: string;
+  entity: string;
+  lockToken?: string;
+  lockedUntil?: number;
+}
+
+/** value of `crash` ops (always type info): the client died; its locks are held or released. */
+export interface CrashValue {
+  reason?: string;
+}
+
+/** value of `fault` ops (process "nemesis"): a fault window opening or closing. */
+export interface FaultValue {
+  name: string;
+  phase: "start" | "stop";
+  target?: string;
+  detail?: Record<string, unknown>;
+}

@@ -1,0 +1,18 @@
+import type { Arbitrary } from "fast-check";
+import type { Capability } from "./capabilities.js";
+import type { Checker } from "./checker.js";
+import type { Scenario } from "./scenario.js";
+import type { Claims } from "./setup.js";
+
+/** A named bundle: scenario generator + required capabilities + checkers. */
+export interface Suite {
+  readonly name: string;
+  /** One line for `gauntlet list`. */
+  readonly description: string;
+  /** The broker must offer these, else every property is reported not applicable. */
+  readonly requires: readonly Capability[];
+  readonly claims: Claims;
+  /** Scenario generator, given what the broker can do. */
+  scenarios(capabilities: ReadonlySet<Capability>): Arbitrary<Scenario>;
+  readonly checkers: readonly Checker[];
+}
