@@ -10,3 +10,4 @@ export * from "./result.js";
 export * from "./scenario.js";
 export * from "./setup.js";
 export * from "./suite.js";
+export * from "./run.js";

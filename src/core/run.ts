@@ -1,0 +1,84 @@
+import type { CheckResult, Verdict } from "./result.js";
+import type { Scenario } from "./scenario.js";
+
+/** Latency percentiles of one op kind, in milliseconds (invoke → completion). */
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
+
+/** Ops completed per time bucket of the representative run. */
+export interface ThroughputPoint {
+  /** Bucket start, seconds since the run started (history clock). */
+  t: number;
+  sends: number;
+  deliveries: number;
+  settles: number;
+}
+
+/** Figures derived from a run's history by report/metrics. */
+export interface HistoryMetrics {
+  ops: number;
+  /** Span of the history, ms on its clock. */
+  durationMs: number;
+  /** op f (send, receive, settle, renew, drain) → latency. */
+  latency: Record<string, LatencySummary>;
+  throughput: ThroughputPoint[];
+  /** Width of a throughput bucket, seconds. */
+  bucketSeconds: number;
+  /** Fault windows, seconds since start. */
+  faults: { name: string; start: number; stop?: number }[];
+}
+
+/** One suite's outcome within a `gauntlet run`. */
+export interface SuiteOutcome {
+  suite: string;
+  description: string;
+  verdict: Verdict;
+  /** Set when the broker lacks a capability the suite requires. */
+  notApplicable?: string;
+  /** checker name → result for the representative run (the shrunk failure, or the last run). */
+  results: Record<string, CheckResult>;
+  /** Property runs executed (including shrink steps). */
+  runs: number;
+  /** Runs requested. */
+  requestedRuns: number;
+  seed: number;
+  /** fast-check's path to the counterexample, for `--path` style replays. */
+  path?: string;
+  /** The minimal failing scenario, when one was found. */
+  counterexample?: Scenario;
+  /** Repro file written for the counterexample, relative to the report directory. */
+  reproFile?: string;
+  /** Command that replays the counterexample. */
+  replayCommand?: string;
+  /** Run id of this suite's history inside history.jsonl. */
+  historyRun: string;
+  metrics?: HistoryMetrics;
+  /** Wall-clock duration of the suite, ms. */
+  wallMs: number;
+  /** Infrastructure error that stopped the suite (verdict "unknown"). */
+  error?: string;
+}
+
+/** What `gauntlet run` / `replay` / `check` produce: results.json. */
+export interface RunSummary {
+  runId: string;
+  command: string;
+  startedAt: string;
+  finishedAt: string;
+  /** Broker URL with credentials removed. */
+  broker: string;
+  seed: number;
+  verdict: Verdict;
+  suites: SuiteOutcome[];
+  gauntletVersion: string;
+  node: string;
+  /** Directory the report files were written to. */
+  reportDir: string;
+}
