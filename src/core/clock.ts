@@ -2,8 +2,8 @@
 export interface Clock {
   /** Nanoseconds since the run started. */
   now(): number;
-  /** Resolve after `ms` milliseconds of this clock's time. */
-  sleep(ms: number): Promise<void>;
+  /** Resolve after `ms` milliseconds of this clock's time; an aborted sleep never resolves and holds no timer. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 /** The real clock: process.hrtime.bigint() relative to creation. */
@@ -11,7 +11,11 @@ export function realClock(): Clock {
   const start = process.hrtime.bigint();
   return {
     now: () => Number(process.hrtime.bigint() - start),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep: (ms, signal) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        signal?.addEventListener("abort", () => clearTimeout(timer), { once: true });
+      }),
   };
 }
 

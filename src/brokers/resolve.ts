@@ -1,0 +1,18 @@
+import type { StartedEnvironment } from "../core/driver.js";
+import { UsageError } from "../core/errors.js";
+import { startMemoryEnvironment } from "./memory/environment.js";
+import { parseBrokerUrl, redact } from "./url.js";
+
+/** Start (or connect to) the broker environment a --broker URL names. */
+export async function startEnvironment(raw: string): Promise<StartedEnvironment> {
+  const { scheme, url } = parseBrokerUrl(raw);
+  switch (scheme) {
+    case "memory":
+      return startMemoryEnvironment(redact(raw), url);
+    default:
+      throw new UsageError(
+        `--broker: the ${scheme}:// driver is not available in this version of Gauntlet`,
+        "use memory:// (the embedded reference broker); real RabbitMQ, Kafka and Service Bus drivers are being added",
+      );
+  }
+}

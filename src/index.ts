@@ -1,0 +1,37 @@
+/** Gauntlet's public API: explicit named re-exports only. */
+export type { Capability } from "./core/capabilities.js";
+export { CAPABILITIES, missingCapabilities } from "./core/capabilities.js";
+export type { Checker, CheckContext } from "./core/checker.js";
+export type { Clock } from "./core/clock.js";
+export { realClock, NS_PER_MS } from "./core/clock.js";
+export type { Consumer, ConsumerOptions, DrainOptions, Driver, Producer, StartedEnvironment } from "./core/driver.js";
+export type { EntitySpec, QueueSpec, TopicSpec } from "./core/entities.js";
+export { copiesOf, settingsOf } from "./core/entities.js";
+export { DefiniteFailure, EXIT, GauntletError, HistoryFormatError, InfrastructureError, LockLostError, UsageError } from "./core/errors.js";
+export type { Delivery, History, Op, OpType, ReceiveValue, RenewValue, SendValue, SentMessage, SettleOutcome, SettleValue } from "./core/history.js";
+export type { AnomalyExample, CheckResult, ComposedResult, Verdict } from "./core/result.js";
+export { EXAMPLE_CAP, exitCodeFor, mergeVerdicts } from "./core/result.js";
+export type { HistoryMetrics, LatencySummary, RunSummary, SuiteOutcome } from "./core/run.js";
+export type { ConsumerAction, ConsumerPlan, ProducerPlan, Scenario, SendStep } from "./core/scenario.js";
+export type { Claims, SetupValue } from "./core/setup.js";
+export type { Suite } from "./core/suite.js";
+
+export { JsonlWriter, toJsonl } from "./history/jsonl.js";
+export { parseHistory, readHistory, splitRuns } from "./history/reader.js";
+export { ProcessId, Recorder } from "./history/recorder.js";
+
+export type { ActionWeights } from "./workload/actions.js";
+export type { WorkloadOptions } from "./workload/scenario-arbitrary.js";
+export { scenarioArbitrary } from "./workload/scenario-arbitrary.js";
+export { validateScenario } from "./workload/scenario-schema.js";
+
+export { checkerByName, CHECKERS } from "./checkers/registry.js";
+export { compose } from "./checkers/compose.js";
+
+export { startEnvironment } from "./brokers/resolve.js";
+export { DEFECTS } from "./brokers/memory/defects.js";
+export type { Defect } from "./brokers/memory/defects.js";
+
+export { executeScenario } from "./runner/execute.js";
+export { runScenario } from "./runner/run-scenario.js";
+export { runSuite } from "./runner/run-suite.js";

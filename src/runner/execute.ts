@@ -1,0 +1,186 @@
+import type { Consumer, Driver } from "../core/driver.js";
+import type { Delivery, SettleOutcome } from "../core/history.js";
+import type { ConsumerAction, ConsumerPlan, ProducerPlan, Scenario } from "../core/scenario.js";
+import type { Claims, SetupValue } from "../core/setup.js";
+import { copiesOf } from "../core/entities.js";
+import { NS_PER_MS } from "../core/clock.js";
+import { ProcessId, type Recorder } from "../history/recorder.js";
+import { recordOp } from "./op.js";
+
+/** Longest a consumer waits in one receive, ms. */
+const RECEIVE_WAIT_MS = 20;
+/** Consumers stop after this many empty receives in a row once producers are done. */
+const IDLE_RECEIVES = 3;
+
+export interface ExecuteOptions {
+  broker: string;
+  claims: Claims;
+  checkers: string[];
+  clockToleranceMs?: number;
+}
+
+/**
+ * Run one scenario against a driver and record everything in `recorder`: setup, producers and
+ * consumers concurrently, then a final drain of every entity and dead-letter queue. Broker
+ * failures become fail/info ops; nothing the broker does throws out of here.
+ */
+export async function executeScenario(scenario: Scenario, driver: Driver, recorder: Recorder, options: ExecuteOptions): Promise<void> {
+  const clock = driver.clock;
+  const setup: SetupValue = {
+    broker: options.broker,
+    suite: scenario.suite,
+    seed: scenario.seed,
+    entities: scenario.entities,
+    locksReleasedOnCrash: driver.locksReleasedOnCrash,
+    clockToleranceMs: options.clockToleranceMs ?? 0,
+    claims: options.claims,
+    checkers: options.checkers,
+  };
+  const setupOutcome = await recordOp(recorder, new ProcessId("setup"), "setup", setup, () => driver.provision(scenario.entities), { clock });
+  if (setupOutcome.type !== "ok") return;
+
+  const deadline = clock.now() + scenario.durationMs * NS_PER_MS;
+  const state = { producersDone: false, deadline };
+  const producing = Promise.all(scenario.producers.map((p) => runProducer(p, driver, recorder)));
+  const consuming = Promise.all(scenario.consumers.map((c) => runConsumer(c, driver, recorder, state)));
+  await producing;
+  state.producersDone = true;
+  await consuming;
+  await drainAll(scenario, driver, recorder);
+}
+
+async function runProducer(plan: ProducerPlan, driver: Driver, recorder: Recorder): Promise<void> {
+  const clock = driver.clock;
+  const process = new ProcessId(plan.name);
+  const producer = await driver.producer();
+  try {
+    for (const step of plan.sends) {
+      if (step.delayMs > 0) await clock.sleep(step.delayMs);
+      const value = { target: plan.target, messages: step.messages };
+      const first = await recordOp(recorder, process, "send", value, () => producer.send(plan.target, step.messages), { clock });
+      if (step.resend || first.type === "info") {
+        await recordOp(recorder, process, "send", { ...value, retry: true }, () => producer.send(plan.target, step.messages), { clock });
+      }
+    }
+  } finally {
+    await producer.close().catch(() => {});
+  }
+}
+
+interface RunState {
+  producersDone: boolean;
+  deadline: number;
+}
+
+async function runConsumer(plan: ConsumerPlan, driver: Driver, recorder: Recorder, state: RunState): Promise<void> {
+  const clock = driver.clock;
+  const process = new ProcessId(plan.name);
+  if (plan.startDelayMs > 0) await clock.sleep(plan.startDelayMs);
+  let consumer: Consumer = await driver.consumer(plan.source, { mode: plan.mode });
+  let handled = 0;
+  let idle = 0;
+  while (clock.now() < state.deadline) {
+    const got = await recordOp(
+      recorder,
+      process,
+      "receive",
+      { source: plan.source, mode: plan.mode },
+      () => consumer.receive(plan.batch, RECEIVE_WAIT_MS),
+      { clock, completion: (deliveries) => ({ source: plan.source, mode: plan.mode, deliveries }) },
+    );
+    const deliveries = got.type === "ok" ? got.result : [];
+    if (deliveries.length === 0) {
+      idle = state.producersDone ? idle + 1 : 0;
+      if (idle >= IDLE_RECEIVES) break;
+      continue;
+    }
+    idle = 0;
+    for (const delivery of deliveries) {
+      const action: ConsumerAction = plan.actions[handled++] ?? { kind: "complete", handleMs: 0 };
+      if (plan.mode === "receive-and-delete") {
+        if (action.kind === "crash") consumer = await crashAndRestart(consumer, process, recorder, driver, plan, action.restartMs);
+        continue;
+      }
+      if (action.kind === "crash") {
+        if (action.handleMs > 0) await clock.sleep(action.handleMs);
+        consumer = await crashAndRestart(consumer, process, recorder, driver, plan, action.restartMs);
+        break; // the rest of the batch dies with the client
+      }
+      await handle(consumer, delivery, action, process, recorder, clock);
+    }
+  }
+  await consumer.close().catch(() => {});
+}
+
+async function handle(
+  consumer: Consumer,
+  delivery: Delivery,
+  action: Exclude<ConsumerAction, { kind: "crash" }>,
+  process: ProcessId,
+  recorder: Recorder,
+  clock: Driver["clock"],
+): Promise<void> {
+  if (action.kind === "renew") {
+    let spent = 0;
+    while (spent + action.renewEveryMs < action.handleMs) {
+      await clock.sleep(action.renewEveryMs);
+      spent += action.renewEveryMs;
+      const value = { id: delivery.id, entity: delivery.entity, lockToken: delivery.lockToken };
+      const renewed = await recordOp(recorder, process, "renew", value, () => consumer.renew(delivery), {
+        clock,
+        completion: (lockedUntil) => ({ ...value, lockedUntil }),
+      });
+      if (renewed.type !== "ok") break;
+    }
+    await clock.sleep(Math.max(0, action.handleMs - spent));
+  } else if (action.handleMs > 0) {
+    await clock.sleep(action.handleMs);
+  }
+  const outcome: SettleOutcome =
+    action.kind === "abandon" ? "abandon" : action.kind === "dead-letter" ? "dead-letter" : action.kind === "defer" ? "defer" : "complete";
+  const reason = action.kind === "dead-letter" ? action.reason : undefined;
+  const value = { outcome, id: delivery.id, entity: delivery.entity, lockToken: delivery.lockToken, ...(reason ? { reason } : {}) };
+  await recordOp(recorder, process, "settle", value, () => consumer.settle(delivery, outcome, reason ? { reason } : undefined), { clock });
+}
+
+async function crashAndRestart(
+  consumer: Consumer,
+  process: ProcessId,
+  recorder: Recorder,
+  driver: Driver,
+  plan: ConsumerPlan,
+  restartMs: number,
+): Promise<Consumer> {
+  const pending = recorder.invoke(process.current, "crash", { reason: "client crash before settling" });
+  await consumer.crash().catch(() => {});
+  recorder.complete(pending, "info", { reason: "client crash before settling" });
+  process.renew();
+  if (restartMs > 0) await driver.clock.sleep(restartMs);
+  return driver.consumer(plan.source, { mode: plan.mode });
+}
+
+/** Final drain: empty every entity and its DLQ, waiting out locks held by crashed clients. */
+async function drainAll(scenario: Scenario, driver: Driver, recorder: Recorder): Promise<void> {
+  const clock = driver.clock;
+  const process = new ProcessId("drain");
+  const addresses = new Set<string>();
+  for (const e of scenario.entities) for (const a of copiesOf(e.name, scenario.entities)) addresses.add(a);
+  const maxWaitMs = Math.max(...scenario.entities.flatMap(lockDurations), 0) * 2 + 100;
+  for (const source of addresses) {
+    for (const dlq of [false, true]) {
+      await recordOp(
+        recorder,
+        process,
+        "drain",
+        { source, dlq },
+        () => driver.drain(source, { dlq, maxWaitMs }),
+        { clock, timeoutMs: maxWaitMs + 30_000, completion: (deliveries) => ({ source, dlq, deliveries }) },
+      );
+    }
+  }
+}
+
+function lockDurations(e: Scenario["entities"][number]): number[] {
+  if (e.kind === "queue") return [e.lockDurationMs ?? 30_000];
+  return e.subscriptions.map((s) => s.lockDurationMs ?? 30_000);
+}

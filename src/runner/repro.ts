@@ -1,0 +1,52 @@
+import { readFile, writeFile } from "node:fs/promises";
+import type { Scenario } from "../core/scenario.js";
+import { UsageError } from "../core/errors.js";
+import { validateScenario } from "../workload/scenario-schema.js";
+
+/** A repro file: the concrete failing scenario plus where it failed. Small JSON a person can edit. */
+export interface ReproFile {
+  gauntlet: "repro";
+  version: 1;
+  suite: string;
+  /** Broker URL (credentials removed) the failure was seen on. */
+  broker: string;
+  /** fast-check seed and path of the property run that found it. */
+  seed: number;
+  path?: string;
+  /** Anomalies the failing run showed, for the reader. */
+  anomalies: string[];
+  scenario: Scenario;
+}
+
+export async function writeRepro(path: string, repro: ReproFile): Promise<void> {
+  await writeFile(path, `${JSON.stringify(repro, null, 2)}\n`);
+}
+
+/** Read and validate a repro file; errors say what is wrong and where. */
+export async function readRepro(path: string): Promise<ReproFile> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, "utf8"));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read repro file ${path}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
+  }
+  const obj = raw as Partial<ReproFile> | null;
+  if (!obj || typeof obj !== "object" || obj.gauntlet !== "repro") {
+    throw new UsageError(`${path}: not a Gauntlet repro file (missing "gauntlet": "repro")`, "pass a repro-*.json written by gauntlet run");
+  }
+  if (typeof obj.broker !== "string" || typeof obj.suite !== "string") {
+    throw new UsageError(`${path}: repro file needs "suite" and "broker" strings`);
+  }
+  const scenario = validateScenario(obj.scenario, path);
+  return {
+    gauntlet: "repro",
+    version: 1,
+    suite: obj.suite,
+    broker: obj.broker,
+    seed: typeof obj.seed === "number" ? obj.seed : 0,
+    path: obj.path,
+    anomalies: Array.isArray(obj.anomalies) ? obj.anomalies.map(String) : [],
+    scenario,
+  };
+}

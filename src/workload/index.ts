@@ -1,0 +1,3 @@
+export * from "./actions.js";
+export * from "./scenario-arbitrary.js";
+export * from "./scenario-schema.js";
