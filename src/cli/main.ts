@@ -1,0 +1,98 @@
+import { Command, CommanderError, Option } from "commander";
+import { EXIT, GauntletError } from "../core/errors.js";
+import { checkCommand } from "./check-command.js";
+import { conformanceCommand } from "./conformance-command.js";
+import { listCommand } from "./list-command.js";
+import { replayCommand } from "./replay-command.js";
+import { DEFAULT_RUNS, runCommand } from "./run-command.js";
+
+/** Entry point: argv (without node and script) → exit code. Never throws. */
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.valid;
+  const setCode = (c: number) => {
+    code = c;
+  };
+  const program = buildProgram(setCode);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (error) {
+    return reportError(error, argv.includes("--verbose") || Boolean(process.env.GAUNTLET_DEBUG));
+  }
+}
+
+function buildProgram(setCode: (code: number) => void): Command {
+  const program = new Command("gauntlet")
+    .description("Property-based and fault-injection testing for message brokers")
+    .version("0.1.0")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showSuggestionAfterError(true);
+  const verbose = new Option("--verbose", "print stack traces for internal errors");
+
+  program
+    .command("run")
+    .description("property-run suites against a broker (default: every suite on memory://)")
+    .argument("[suite...]", "suites to run (see gauntlet list)")
+    .option("--broker <url>", "broker URL", "memory://")
+    .option("--seed <n>", "fast-check seed (printed; reuse it to rerun the same scenarios)")
+    .option("--runs <n>", `property runs per suite (default ${DEFAULT_RUNS})`)
+    .option("--out <dir>", "report root directory", "reports")
+    .option("--json", "print results.json to stdout instead of the table")
+    .option("--no-progress", "no progress line on stderr")
+    .addOption(verbose)
+    .action(async (suites: string[], opts) => setCode(await runCommand(suites, opts)));
+
+  program
+    .command("check")
+    .description("check a recorded history.jsonl")
+    .argument("<history>", "history file (JSONL, see docs/history-format.md)")
+    .option("--json", "print the result as JSON")
+    .option("--checker <name...>", "checkers to run (default: those the history's setup names, else all)")
+    .addOption(verbose)
+    .action(async (file: string, opts) => setCode(await checkCommand(file, opts)));
+
+  program
+    .command("replay")
+    .description("re-run a repro file written by gauntlet run")
+    .argument("<file>", "repro-<suite>.json")
+    .option("--broker <url>", "broker URL (default: the one in the repro file)")
+    .option("--times <n>", "replay N times and report how often it reproduces", "1")
+    .option("--out <dir>", "report root directory", "reports")
+    .option("--json", "print results.json to stdout")
+    .addOption(verbose)
+    .action(async (file: string, opts) => setCode(await replayCommand(file, opts)));
+
+  program
+    .command("conformance")
+    .description("run the driver conformance kit against a broker")
+    .option("--broker <url>", "broker URL", "memory://")
+    .option("--json", "print the results as JSON")
+    .addOption(verbose)
+    .action(async (opts) => setCode(await conformanceCommand(opts)));
+
+  program
+    .command("list")
+    .description("list suites, checkers, broker schemes and defect switches")
+    .option("--json", "print as JSON")
+    .action(async (opts) => setCode(await listCommand(opts)));
+
+  return program;
+}
+
+function reportError(error: unknown, verbose: boolean): number {
+  if (error instanceof CommanderError) {
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return EXIT.valid;
+    return EXIT.usage; // commander already printed the message
+  }
+  if (error instanceof GauntletError) {
+    process.stderr.write(`gauntlet: ${error.message}\n`);
+    if (error.fix) process.stderr.write(`  fix: ${error.fix}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`gauntlet: internal error: ${message}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  else process.stderr.write("  (run with --verbose or GAUNTLET_DEBUG=1 for the stack trace; please report it)\n");
+  return EXIT.infrastructure;
+}
