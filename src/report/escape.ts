@@ -51,3 +51,8 @@ export function slug(text: string): string {
   const s = text.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "");
   return s || "x";
 }
+
+/** Terminal-safe text: control characters (ESC included) and line breaks become visible `\uXXXX`. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001F\u007F-\u009F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}

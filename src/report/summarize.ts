@@ -18,7 +18,7 @@ export function suiteLabel(suite: SuiteOutcome): VerdictLabel {
 
 /** Label of one checker's result. */
 export function checkerLabel(result: CheckResult): VerdictLabel {
-  return verdictLabel(result.valid, result.notApplicable === true && result.valid === true);
+  return verdictLabel(result.valid, result.notApplicable === true && result.valid !== false);
 }
 
 /** One anomaly that made a checker invalid or unknown. */

@@ -1,0 +1,27 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll } from "vitest";
+
+export const ROOT = new URL("..", import.meta.url).pathname;
+const BIN = join(ROOT, "bin", "gauntlet.js");
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the real CLI (compiled dist/, as `npx gauntlet` would) in `cwd`. */
+export function gauntlet(args: string[], cwd = ROOT): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A temp directory removed after the test file. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "gauntlet-test-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
