@@ -38,6 +38,8 @@ export interface DeliveryRecord {
   time: number;
   invokeTime: number;
   viaDrain: boolean;
+  /** Receive mode of the op that got it (absent when the history does not say). */
+  mode?: ReceiveValue["mode"];
 }
 
 export interface SettleRecord {
@@ -82,6 +84,10 @@ export interface HistoryView {
   crashes: Map<string, Op>;
   /** Sources that a completed (ok) drain emptied: `entity` or `entity#dlq`. */
   drained: Set<string>;
+  /** Source (`entity` or `entity#dlq`) → invoke time of its last ok drain. */
+  drainTimes: Map<string, number>;
+  /** Source → earliest invoke time of a receive or drain that ended info or never completed (its deliveries are unknown). */
+  uncertainReads: Map<string, number>;
   /** Fault windows (start/stop op pairs by name). */
   faults: Op[];
   /** Time of the last op. */
@@ -141,6 +147,8 @@ export function buildView(history: History, setupOverride?: SetupValue): History
     renews: [],
     crashes: new Map(),
     drained: new Set(),
+    drainTimes: new Map(),
+    uncertainReads: new Map(),
     faults: [],
     endTime: history.length ? history[history.length - 1]!.time : 0,
   };
@@ -172,7 +180,14 @@ export function buildView(history: History, setupOverride?: SetupValue): History
       case "drain": {
         // Reads are safe: deliveries count whatever the completion type.
         const v = done?.value as ReceiveValue | undefined;
+        if (p.type === "info" || p.type === "invoke") {
+          const iv = (inv.value ?? v) as ReceiveValue | undefined;
+          const source = iv?.source ? copyKey(iv.source, iv.dlq) : "";
+          const prior = view.uncertainReads.get(source);
+          if (prior === undefined || inv.time < prior) view.uncertainReads.set(source, inv.time);
+        }
         if (!done || !v?.deliveries) return;
+        const mode = v.mode ?? (inv.value as ReceiveValue | undefined)?.mode;
         for (const d of v.deliveries) {
           view.deliveries.push({
             delivery: d,
@@ -182,9 +197,13 @@ export function buildView(history: History, setupOverride?: SetupValue): History
             time: done.time,
             invokeTime: inv.time,
             viaDrain: p.f === "drain",
+            mode,
           });
         }
-        if (p.f === "drain" && p.type === "ok") view.drained.add(copyKey(v.source, v.dlq));
+        if (p.f === "drain" && p.type === "ok") {
+          view.drained.add(copyKey(v.source, v.dlq));
+          view.drainTimes.set(copyKey(v.source, v.dlq), inv.time);
+        }
         return;
       }
       case "settle": {
