@@ -40,7 +40,7 @@ export async function checkCommand(file: string, options: CheckCommandOptions): 
   if (options.json) {
     process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
   } else {
-    for (const r of runs) process.stdout.write(`${formatCheckSummary(r, { color: useColor(), title: `${file} (${r.run})` })}\n`);
+    for (const r of runs) process.stdout.write(`${formatCheckSummary(r, { color: useColor(), source: runs.length > 1 ? `${file} (run ${r.run})` : file })}\n`);
   }
   return exitCodeFor(output.valid);
 }

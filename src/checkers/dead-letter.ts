@@ -1,0 +1,124 @@
+import type { Checker } from "../core/checker.js";
+import type { History } from "../core/history.js";
+import type { DeliveryRecord, HistoryView } from "../history/views.js";
+import { Findings, listSome, verdictOf } from "./findings.js";
+import { EntityInfo, chainKey, derive, producerDuplicated } from "./indexes.js";
+import { type CopyStats, type SettleState, mainAttempts, settleStates } from "./dead-letter-state.js";
+import { toleranceNs, viewOf } from "./view.js";
+
+/** The reason brokers give when the delivery limit moved a message to the DLQ. */
+export const MAX_DELIVERY_REASON = "MaxDeliveryCountExceeded";
+const INVALID = ["dlq-missing", "dlq-premature", "dlq-unexpected", "dlq-reason-mismatch"] as const;
+
+/**
+ * Dead-lettering: what must reach the DLQ does (delivery limit, explicit dead-letter), nothing
+ * reaches it early or without cause, and the reason given is kept.
+ */
+export const deadLetter: Checker = {
+  name: "dead-letter",
+  description: "messages reach the dead-letter queue exactly when the delivery limit or an explicit dead-letter says so, with their reason",
+  anomalies: [...INVALID],
+  check(history: History, context) {
+    const view = viewOf(history, context);
+    const { sends, head, heads } = derive(view);
+    const info = new EntityInfo(view);
+    const eps = toleranceNs(view.setup);
+    const states = settleStates(view);
+    const f = new Findings();
+    const pending = new Set<string>();
+    const deliveries = view.deliveries;
+    let dlqCopies = 0;
+
+    const checkDlq = (x: DeliveryRecord, st: SettleState | undefined, attempts: number): void => {
+      dlqCopies += 1;
+      const { id, entity } = x.delivery;
+      const reason = x.delivery.deadLetterReason;
+      const max = info.maxDeliveryCount(entity);
+      const where = st?.dlIndex !== undefined ? [st.dlIndex, x.index] : [x.index];
+      if (reason === MAX_DELIVERY_REASON) {
+        const seen = Math.max(attempts, x.delivery.deliveryCount ?? 0);
+        if (max !== undefined && seen < max && f.report("dlq-premature"))
+          f.example("dlq-premature", { indexes: where, id, entity, attempts: seen, max, explanation: `message ${id} was dead-lettered for exceeding the delivery limit after ${seen} of ${max} deliveries.` });
+      } else if (!st?.dlCause) {
+        if (f.report("dlq-unexpected"))
+          f.example("dlq-unexpected", { indexes: where, id, entity, explanation: `message ${id} appeared in the dead-letter queue of ${entity} without a dead-letter settlement or delivery limit reached.` });
+        return;
+      }
+      if (st && completedSame(st, x, producerDuplicated(sends.get(id)))) {
+        if (f.report("dlq-unexpected"))
+          f.example("dlq-unexpected", { indexes: [st.completeIndex ?? x.index, x.index], id, entity, explanation: `message ${id} appeared in the dead-letter queue of ${entity} although a complete of it had been acknowledged.` });
+      }
+      if (st?.dlOk && st.dlReason !== undefined && reason !== st.dlReason && f.report("dlq-reason-mismatch"))
+        f.example("dlq-reason-mismatch", { indexes: where, id, entity, expected: st.dlReason, actual: reason, explanation: `message ${id} was dead-lettered with reason "${st.dlReason}" but the DLQ reports "${reason ?? "(none)"}".` });
+    };
+
+    for (const h of heads) {
+      const first = deliveries[h]!;
+      const { id, entity } = first.delivery;
+      if (first.delivery.dlq) {
+        if (!head.has(chainKey(entity, id))) checkDlq(first, states.get(chainKey(entity, id)), 0);
+        continue;
+      }
+      const copy = chainKey(entity, id);
+      const st = states.get(copy);
+      const max = info.maxDeliveryCount(entity);
+      const stats = mainAttempts(view, h, producerDuplicated(sends.get(id)), max, states.renewedUntil);
+      if (stats.beyond && f.report("dlq-missing"))
+        f.example("dlq-missing", { indexes: [first.index, stats.beyond.index], id, entity, max, explanation: `message ${id} was delivered for attempt ${stats.beyondAttempt} although the delivery limit is ${max}; it should have been dead-lettered.` });
+      const inDlq = head.get(chainKey(`${entity}#dlq`, id));
+      if (inDlq !== undefined) checkDlq(deliveries[inDlq]!, st, stats.attempts);
+      if (max === undefined || stats.attempts < max || stats.consumed || st?.resolved || stats.beyond) continue;
+      checkLimitReached(view, f, pending, eps, first, stats, max, inDlq !== undefined);
+    }
+
+    // Explicit dead-letters the broker acknowledged must show up in a drained DLQ.
+    for (const [copy, st] of states) {
+      if (!st.dlOk) continue;
+      const [entity = "", id = ""] = copy.split("\u0000");
+      if (head.has(chainKey(`${entity}#dlq`, id))) continue;
+      if (!view.drained.has(`${entity}#dlq`)) pending.add(`${entity}#dlq`);
+      else if (f.report("dlq-missing"))
+        f.example("dlq-missing", { indexes: [st.dlIndex ?? 0], id, entity, explanation: `message ${id} was dead-lettered (acknowledged) but the drained dead-letter queue of ${entity} did not hold it.` });
+    }
+
+    const applicable = states.dlSettles > 0 || dlqCopies > 0 || view.setup.entities.some(hasLimit);
+    if (!applicable) return f.result(true, { notApplicable: true, reason: "no entity has maxDeliveryCount and nothing was dead-lettered" });
+    const valid = verdictOf(f, INVALID);
+    const stats = { dlqCopies, deadLetterSettles: states.dlSettles };
+    if (valid === true && pending.size > 0)
+      return f.result("unknown", { stats, reason: `dead-letter queue ${listSome([...pending].sort())} was not drained, so messages due there cannot be confirmed` });
+    return f.result(valid, { stats });
+  },
+};
+
+/** A copy delivered at least `max` times and never completed must be in the DLQ, not left in the queue. */
+function checkLimitReached(
+  view: HistoryView, f: Findings, pending: Set<string>, eps: number, first: DeliveryRecord, stats: CopyStats, max: number, inDlq: boolean,
+): void {
+  const { id, entity } = first.delivery;
+  if (stats.drainedAfterLimit) {
+    if (f.report("dlq-missing"))
+      f.example("dlq-missing", { indexes: [first.index, stats.drainedAfterLimit.index], id, entity, max, explanation: `message ${id} was still in ${entity} at the final drain after ${stats.attempts} deliveries; the limit ${max} should have dead-lettered it.` });
+    return;
+  }
+  if (inDlq) return;
+  const dlq = `${entity}#dlq`;
+  const drainAt = view.drainTimes.get(dlq);
+  if (drainAt === undefined) pending.add(dlq);
+  // Only provable once the last lock had certainly ended before the DLQ was drained.
+  else if (view.drained.has(entity) && stats.lockEnd + eps < drainAt && f.report("dlq-missing"))
+    f.example("dlq-missing", { indexes: [first.index], id, entity, max, explanation: `message ${id} was delivered ${stats.attempts} times (limit ${max}) and never completed, yet the drained dead-letter queue did not hold it.` });
+}
+
+function hasLimit(e: HistoryView["setup"]["entities"][number]): boolean {
+  return e.kind === "queue" ? e.maxDeliveryCount !== undefined : e.subscriptions.some((s) => s.maxDeliveryCount !== undefined);
+}
+
+/** Whether an acknowledged complete removed the very message that sits in the DLQ. */
+function completedSame(st: SettleState, x: DeliveryRecord, multi: boolean): boolean {
+  if (!st.completed) return false;
+  if (!multi) return true;
+  const bid = x.delivery.brokerId;
+  return bid !== undefined && st.completed.includes(bid);
+}
+

@@ -1,0 +1,23 @@
+import type { Checker } from "../core/checker.js";
+import { UsageError } from "../core/errors.js";
+import { atLeastOnce } from "./at-least-once.js";
+import { deadLetter } from "./dead-letter.js";
+import { duplicates } from "./duplicates.js";
+import { lockExpiry } from "./lock-expiry.js";
+import { orderingPerKey } from "./ordering-per-key.js";
+
+/** Every checker by name, in the order reports list them. */
+export const CHECKERS: Readonly<Record<string, Checker>> = Object.freeze({
+  [atLeastOnce.name]: atLeastOnce,
+  [duplicates.name]: duplicates,
+  [orderingPerKey.name]: orderingPerKey,
+  [lockExpiry.name]: lockExpiry,
+  [deadLetter.name]: deadLetter,
+});
+
+/** Look a checker up by name; an unknown name fails with the list of known ones. */
+export function checkerByName(name: string): Checker {
+  const checker = Object.hasOwn(CHECKERS, name) ? CHECKERS[name] : undefined;
+  if (!checker) throw new UsageError(`unknown checker "${name}"`, `expected one of ${Object.keys(CHECKERS).join(", ")}`);
+  return checker;
+}
