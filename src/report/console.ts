@@ -65,7 +65,7 @@ export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions):
       const reasons = Object.entries(s.results).filter(([, r]) => r.valid === "unknown");
       detail = reasons.map(([name, r]) => `${name}: ${firstLine(r.error ?? r.reason ?? "unknown")}`).join("; ");
     }
-    rows.push([printable(s.suite), label, `${s.runs}/${s.requestedRuns}`, formatDuration(s.wallMs), printable(detail)]);
+    rows.push([printable(s.suite), label, formatRuns(s.runs, s.requestedRuns), formatDuration(s.wallMs), printable(detail)]);
   }
   const lines = table(rows, (r, c, cell) => {
     if (r === 0) return paint("bold", cell);
@@ -78,6 +78,7 @@ export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions):
   const parts = (Object.keys(tally) as VerdictLabel[]).filter((k) => tally[k] > 0).map((k) => `${tally[k]} ${k}`);
   lines.push("", `verdict: ${paint(overall, overall)}${parts.length ? ` (${parts.join(", ")})` : ""}`);
   lines.push(`seed: ${summary.seed}   broker: ${printable(summary.broker)}   run: ${printable(summary.runId)}`);
+  lines.push(`rerun: ${printable(summary.command)}`);
   for (const s of summary.suites) {
     if (s.verdict === true) continue;
     if (s.replayCommand) lines.push(`replay ${printable(s.suite)}: ${printable(s.replayCommand)}`);
@@ -88,6 +89,12 @@ export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions):
   }
   lines.push(`report: ${printable(join(summary.reportDir, "report.html"))}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** "25" when every requested run ran once, "25 +18 shrinks" when shrinking added runs. */
+function formatRuns(runs: number, requested: number): string {
+  if (runs <= requested) return `${runs}/${requested}`;
+  return `${requested} +${runs - requested} shrinks`;
 }
 
 /** Options of formatCheckSummary. */

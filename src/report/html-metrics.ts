@@ -3,7 +3,7 @@ import type { HistoryMetrics } from "../core/run.js";
 import { escapeHtml as h } from "./escape.js";
 import { htmlTable } from "./html-sections.js";
 
-const num = (v: number, digits = 3) => h(Number.isFinite(v) ? (+v.toFixed(digits)).toLocaleString("en-US") : "-");
+const num = (v: number, digits = 3) => h(Number.isFinite(v) ? v.toLocaleString("en-US", { maximumFractionDigits: digits }) : "-");
 
 /** Latency percentiles per op kind, ms. */
 function latencyTable(m: HistoryMetrics): string {

@@ -33,12 +33,14 @@ class LatencyRecorder {
     const h = this.histogram;
     const count = h.totalCount;
     const ms = (us: number) => Math.round(us) / 1000;
+    // hdr answers with a bucket's highest equivalent value; never report a percentile above the true max.
+    const at = (p: number) => ms(Math.min(h.getValueAtPercentile(p), this.max));
     return {
       count,
-      p50: ms(h.getValueAtPercentile(50)),
-      p90: ms(h.getValueAtPercentile(90)),
-      p99: ms(h.getValueAtPercentile(99)),
-      p999: ms(h.getValueAtPercentile(99.9)),
+      p50: at(50),
+      p90: at(90),
+      p99: at(99),
+      p999: at(99.9),
       max: ms(this.max),
       mean: count === 0 ? 0 : Math.round(this.sum / count) / 1000,
     };
@@ -60,7 +62,7 @@ export function bucketWidthSeconds(spanNs: number): number {
 }
 
 /**
- * Metrics of one run's history (`time` in ns since the run started). Latency counts every
+ * Metrics of one run's history (`time` in ns since the run started; split multi-run files first). Latency counts every
  * completed op (ok, fail and info alike: the caller waited that long); ops that never completed
  * are left out. Throughput counts, per bucket of completion time, messages of ok sends,
  * deliveries of ok receives and drains, and ok settles.
