@@ -24,5 +24,12 @@ if (major < 22 || (major === 22 && minor < 12)) {
   });
   process.exit(child.status ?? 4);
 }
+// A closed pipe (`gauntlet check ... | head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 const { main } = await import("../dist/src/cli/main.js");
 process.exitCode = await main(process.argv.slice(2));
