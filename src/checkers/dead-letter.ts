@@ -2,8 +2,8 @@ import type { Checker } from "../core/checker.js";
 import type { History } from "../core/history.js";
 import type { DeliveryRecord, HistoryView } from "../history/views.js";
 import { Findings, listSome, verdictOf } from "./findings.js";
-import { EntityInfo, chainKey, derive, producerDuplicated } from "./indexes.js";
-import { type CopyStats, type SettleState, mainAttempts, settleStates } from "./dead-letter-state.js";
+import { COMPLETED, type CopyStats, DL_CAUSE, RESOLVED, type SettleStates, mainAttempts, settleStates } from "./dead-letter-state.js";
+import { EntityInfo, derive, producerDuplicated } from "./indexes.js";
 import { toleranceNs, viewOf } from "./view.js";
 
 /** The reason brokers give when the delivery limit moved a message to the DLQ. */
@@ -20,7 +20,7 @@ export const deadLetter: Checker = {
   anomalies: [...INVALID],
   check(history: History, context) {
     const view = viewOf(history, context);
-    const { sends, head, heads } = derive(view);
+    const { heads, next, msg, pair } = derive(view);
     const info = new EntityInfo(view);
     const eps = toleranceNs(view.setup);
     const states = settleStates(view);
@@ -29,59 +29,62 @@ export const deadLetter: Checker = {
     const deliveries = view.deliveries;
     let dlqCopies = 0;
 
-    const checkDlq = (x: DeliveryRecord, st: SettleState | undefined, attempts: number): void => {
+    /** Judge the first DLQ delivery `x` of a copy whose main-queue chain starts at `h` (-1 if never delivered there). */
+    const checkDlq = (x: DeliveryRecord, h: number, attempts: number): void => {
       dlqCopies += 1;
       const { id, entity } = x.delivery;
       const reason = x.delivery.deadLetterReason;
       const max = info.maxDeliveryCount(entity);
-      const where = st?.dlIndex !== undefined ? [st.dlIndex, x.index] : [x.index];
+      const flags = h >= 0 ? states.flags[h]! : 0;
+      const dl = h >= 0 ? states.dlOk.get(h) : undefined;
+      const where = dl ? [dl.index, x.index] : [x.index];
       if (reason === MAX_DELIVERY_REASON) {
         const seen = Math.max(attempts, x.delivery.deliveryCount ?? 0);
         if (max !== undefined && seen < max && f.report("dlq-premature"))
           f.example("dlq-premature", { indexes: where, id, entity, attempts: seen, max, explanation: `message ${id} was dead-lettered for exceeding the delivery limit after ${seen} of ${max} deliveries.` });
-      } else if (!st?.dlCause) {
+      } else if (!(flags & DL_CAUSE)) {
         if (f.report("dlq-unexpected"))
           f.example("dlq-unexpected", { indexes: where, id, entity, explanation: `message ${id} appeared in the dead-letter queue of ${entity} without a dead-letter settlement or delivery limit reached.` });
         return;
       }
-      if (st && completedSame(st, x, producerDuplicated(sends.get(id)))) {
+      if (flags & COMPLETED && completedSame(states, h, x, producerDuplicated(msg[h]))) {
         if (f.report("dlq-unexpected"))
-          f.example("dlq-unexpected", { indexes: [st.completeIndex ?? x.index, x.index], id, entity, explanation: `message ${id} appeared in the dead-letter queue of ${entity} although a complete of it had been acknowledged.` });
+          f.example("dlq-unexpected", { indexes: [states.completeIndex[h]!, x.index], id, entity, explanation: `message ${id} appeared in the dead-letter queue of ${entity} although a complete of it had been acknowledged.` });
       }
-      if (st?.dlOk && st.dlReason !== undefined && reason !== st.dlReason && f.report("dlq-reason-mismatch"))
-        f.example("dlq-reason-mismatch", { indexes: where, id, entity, expected: st.dlReason, actual: reason, explanation: `message ${id} was dead-lettered with reason "${st.dlReason}" but the DLQ reports "${reason ?? "(none)"}".` });
+      if (dl && dl.reason !== undefined && reason !== dl.reason && f.report("dlq-reason-mismatch"))
+        f.example("dlq-reason-mismatch", { indexes: where, id, entity, expected: dl.reason, actual: reason, explanation: `message ${id} was dead-lettered with reason "${dl.reason}" but the DLQ reports "${reason ?? "(none)"}".` });
     };
 
     for (const h of heads) {
       const first = deliveries[h]!;
       const { id, entity } = first.delivery;
       if (first.delivery.dlq) {
-        if (!head.has(chainKey(entity, id))) checkDlq(first, states.get(chainKey(entity, id)), 0);
+        if (pair[h]! < 0) checkDlq(first, -1, 0);
         continue;
       }
-      const copy = chainKey(entity, id);
-      const st = states.get(copy);
       const max = info.maxDeliveryCount(entity);
-      const stats = mainAttempts(view, h, producerDuplicated(sends.get(id)), max, states.renewedUntil);
+      const inDlq = pair[h]!;
+      if (max === undefined && inDlq < 0) continue;
+      // Fast path: delivered once, under the limit, not in the DLQ.
+      if (inDlq < 0 && next[h]! < 0 && max !== undefined && max > Math.max(1, first.delivery.deliveryCount ?? 0)) continue;
+      const stats = mainAttempts(view, h, producerDuplicated(msg[h]), max);
       if (stats.beyond && f.report("dlq-missing"))
         f.example("dlq-missing", { indexes: [first.index, stats.beyond.index], id, entity, max, explanation: `message ${id} was delivered for attempt ${stats.beyondAttempt} although the delivery limit is ${max}; it should have been dead-lettered.` });
-      const inDlq = head.get(chainKey(`${entity}#dlq`, id));
-      if (inDlq !== undefined) checkDlq(deliveries[inDlq]!, st, stats.attempts);
-      if (max === undefined || stats.attempts < max || stats.consumed || st?.resolved || stats.beyond) continue;
-      checkLimitReached(view, f, pending, eps, first, stats, max, inDlq !== undefined);
+      if (inDlq >= 0) checkDlq(deliveries[inDlq]!, h, stats.attempts);
+      if (max === undefined || stats.attempts < max || stats.consumed || states.flags[h]! & RESOLVED || stats.beyond) continue;
+      checkLimitReached(view, f, pending, eps, first, stats, max, inDlq >= 0);
     }
 
     // Explicit dead-letters the broker acknowledged must show up in a drained DLQ.
-    for (const [copy, st] of states) {
-      if (!st.dlOk) continue;
-      const [entity = "", id = ""] = copy.split("\u0000");
-      if (head.has(chainKey(`${entity}#dlq`, id))) continue;
+    for (const [h, dl] of states.dlOk) {
+      const { id, entity } = deliveries[h]!.delivery;
+      if (pair[h]! >= 0) continue;
       if (!view.drained.has(`${entity}#dlq`)) pending.add(`${entity}#dlq`);
       else if (f.report("dlq-missing"))
-        f.example("dlq-missing", { indexes: [st.dlIndex ?? 0], id, entity, explanation: `message ${id} was dead-lettered (acknowledged) but the drained dead-letter queue of ${entity} did not hold it.` });
+        f.example("dlq-missing", { indexes: [dl.index], id, entity, explanation: `message ${id} was dead-lettered (acknowledged) but the drained dead-letter queue of ${entity} did not hold it.` });
     }
 
-    const applicable = states.dlSettles > 0 || dlqCopies > 0 || view.setup.entities.some(hasLimit);
+    const applicable = states.dlSettles > 0 || dlqCopies > 0 || (view.setup.entities ?? []).some(hasLimit);
     if (!applicable) return f.result(true, { notApplicable: true, reason: "no entity has maxDeliveryCount and nothing was dead-lettered" });
     const valid = verdictOf(f, INVALID);
     const stats = { dlqCopies, deadLetterSettles: states.dlSettles };
@@ -105,8 +108,9 @@ function checkLimitReached(
   const dlq = `${entity}#dlq`;
   const drainAt = view.drainTimes.get(dlq);
   if (drainAt === undefined) pending.add(dlq);
-  // Only provable once the last lock had certainly ended before the DLQ was drained.
-  else if (view.drained.has(entity) && stats.lockEnd + eps < drainAt && f.report("dlq-missing"))
+  // Only provable once the last lock had certainly ended before the DLQ was drained, and no
+  // indeterminate read of the entity (a timed-out receive-and-delete) may have taken it.
+  else if (view.drained.has(entity) && stats.lockEnd + eps < drainAt && !view.uncertainReads.has(entity) && f.report("dlq-missing"))
     f.example("dlq-missing", { indexes: [first.index], id, entity, max, explanation: `message ${id} was delivered ${stats.attempts} times (limit ${max}) and never completed, yet the drained dead-letter queue did not hold it.` });
 }
 
@@ -115,10 +119,8 @@ function hasLimit(e: HistoryView["setup"]["entities"][number]): boolean {
 }
 
 /** Whether an acknowledged complete removed the very message that sits in the DLQ. */
-function completedSame(st: SettleState, x: DeliveryRecord, multi: boolean): boolean {
-  if (!st.completed) return false;
+function completedSame(states: SettleStates, h: number, x: DeliveryRecord, multi: boolean): boolean {
   if (!multi) return true;
   const bid = x.delivery.brokerId;
-  return bid !== undefined && st.completed.includes(bid);
+  return bid !== undefined && (states.completedBy[h] === bid || (states.moreCompletedBy.get(h)?.includes(bid) ?? false));
 }
-

@@ -2,7 +2,7 @@ import type { Checker } from "../core/checker.js";
 import type { History } from "../core/history.js";
 import type { DeliveryRecord } from "../history/views.js";
 import { Findings } from "./findings.js";
-import { chainKey, deletes, derive, producerDuplicated, tokenKey } from "./indexes.js";
+import { deletes, derive, findChain, producerDuplicated } from "./indexes.js";
 import { viewOf } from "./view.js";
 
 /**
@@ -15,47 +15,47 @@ export const duplicates: Checker = {
   anomalies: ["duplicate-redelivery", "duplicate-producer", "duplicated", "redelivered"],
   check(history: History, context) {
     const view = viewOf(history, context);
-    const { sends, heads, next, token } = derive(view);
+    const { heads, next, chain, msg, settleDelivery } = derive(view);
     const deliveries = view.deliveries;
     const exactlyOnce = view.setup.claims?.exactlyOnce === true;
     const f = new Findings();
 
-    // Ok completes of main-queue copies; the token tells which stored message (brokerId) it removed.
-    const atCopy = new Map<string, { at: number; n: number; index: number; id: string; entity: string }>();
-    const atBroker = new Map<string, number>();
-    for (const s of view.settles) {
+    // Acknowledged completes per main-queue copy (by chain head): earliest completion, count, first index.
+    const doneAt = new Float64Array(deliveries.length).fill(Infinity);
+    const doneCount = new Int32Array(deliveries.length);
+    const doneIndex = new Int32Array(deliveries.length);
+    // Per stored message (`head\0brokerId`), kept only for ids a producer sent more than once.
+    const doneByBroker = new Map<string, number>();
+    const settles = view.settles;
+    for (let k = 0; k < settles.length; k++) {
+      const s = settles[k]!;
       if (s.outcome !== "complete" || s.type !== "ok") continue;
-      const via = s.lockToken === undefined ? undefined : token.get(tokenKey(s.entity, s.lockToken));
-      const d = via === undefined ? undefined : deliveries[via]!;
-      if (d?.delivery.dlq) continue;
-      const copy = chainKey(s.entity, s.id);
+      const di = settleDelivery[k]!;
+      if (di >= 0 && deliveries[di]!.delivery.dlq) continue;
+      const h = di >= 0 ? chain[di]! : findChain(view, s.id, s.entity, false);
+      if (h < 0) continue;
       const at = s.completeTime ?? s.invokeTime;
-      const c = atCopy.get(copy);
-      if (!c) atCopy.set(copy, { at, n: 1, index: s.completeIndex ?? s.invokeIndex, id: s.id, entity: s.entity });
-      else {
-        c.n += 1;
-        if (at < c.at) c.at = at;
+      if (doneCount[h] === 0) doneIndex[h] = s.completeIndex ?? s.invokeIndex;
+      doneCount[h]! += 1;
+      if (at < doneAt[h]!) doneAt[h] = at;
+      const bid = di >= 0 ? deliveries[di]!.delivery.brokerId : undefined;
+      if (bid !== undefined && producerDuplicated(msg[h])) {
+        const bk = `${h}\u0000${bid}`;
+        if (at < (doneByBroker.get(bk) ?? Infinity)) doneByBroker.set(bk, at);
       }
-      const bid = d?.delivery.brokerId;
-      if (bid !== undefined) {
-        const bk = `${copy}\u0000${bid}`;
-        const prior = atBroker.get(bk);
-        if (prior === undefined || at < prior) atBroker.set(bk, at);
-      }
-    }
-    for (const c of atCopy.values()) {
-      if (c.n < 2) continue;
-      if (!exactlyOnce) f.count("duplicated");
-      else if (f.report("duplicated"))
-        f.example("duplicated", { indexes: [c.index], id: c.id, entity: c.entity, explanation: `message ${c.id} at ${c.entity} was completed successfully ${c.n} times, though exactly-once is claimed.` });
     }
 
     for (const h of heads) {
       const first = deliveries[h]!;
-      if (first.delivery.dlq || next[h]! < 0) continue;
-      const id = first.delivery.id;
-      const copy = chainKey(first.delivery.entity, id);
-      const multi = producerDuplicated(sends.get(id));
+      if (first.delivery.dlq) continue;
+      const { id, entity } = first.delivery;
+      if (doneCount[h]! >= 2) {
+        if (!exactlyOnce) f.count("duplicated");
+        else if (f.report("duplicated"))
+          f.example("duplicated", { indexes: [doneIndex[h]!], id, entity, explanation: `message ${id} at ${entity} was completed successfully ${doneCount[h]} times, though exactly-once is claimed.` });
+      }
+      if (next[h]! < 0) continue;
+      const multi = producerDuplicated(msg[h]);
       // Earlier deliveries of this copy, for brokerId and deleted-instance lookups (short lists).
       const seen: DeliveryRecord[] = [first];
       for (let i = next[h]!; i >= 0; i = next[i]!) {
@@ -68,17 +68,17 @@ export const duplicates: Checker = {
         if (multi && same === undefined) {
           if (!exactlyOnce) f.count("duplicate-producer");
           else if (f.report("duplicate-producer"))
-            f.example("duplicate-producer", { indexes: [first.index, d.index], id, entity: first.delivery.entity, explanation: `message ${id} was stored and delivered again as a second broker message after a producer retry, though exactly-once is claimed.` });
+            f.example("duplicate-producer", { indexes: [first.index, d.index], id, entity, explanation: `message ${id} was stored and delivered again as a second broker message after a producer retry, though exactly-once is claimed.` });
           continue;
         }
-        const completedAt = byBroker ? atBroker.get(`${copy}\u0000${bid}`) : atCopy.get(copy)?.at;
+        const completedAt = byBroker ? doneByBroker.get(`${h}\u0000${bid}`) : doneAt[h]!;
         const afterComplete = completedAt !== undefined && completedAt <= d.invokeTime;
-        if (afterComplete || (prev !== undefined && deletes(prev))) {
+        // A deleting read only proves a bug when it certainly came first (its reply preceded this read).
+        const afterDelete = prev !== undefined && deletes(prev) && prev.time <= d.invokeTime;
+        if (afterComplete || afterDelete) {
           if (f.report("duplicate-redelivery"))
             f.example("duplicate-redelivery", {
-              indexes: [prev?.index ?? first.index, d.index],
-              id,
-              entity: first.delivery.entity,
+              indexes: [prev?.index ?? first.index, d.index], id, entity,
               explanation: afterComplete
                 ? `message ${id} was delivered again after a complete of it had been acknowledged.`
                 : `message ${id} was delivered again after a receive-and-delete or drain had removed it.`,

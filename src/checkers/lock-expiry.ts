@@ -1,10 +1,10 @@
 import type { Checker } from "../core/checker.js";
 import type { History } from "../core/history.js";
-import type { DeliveryRecord, HistoryView, RenewRecord, SettleRecord } from "../history/views.js";
-import { Findings, verdictOf } from "./findings.js";
-import { type Chains, EntityInfo, chainBy, derive, sameInstance, tokenKey } from "./indexes.js";
-import { toleranceNs, viewOf } from "./view.js";
+import type { DeliveryRecord, HistoryView } from "../history/views.js";
 import { checkDeliveryCounts } from "./delivery-count.js";
+import { Findings, verdictOf } from "./findings.js";
+import { type Derived, EntityInfo, brokerOrder, derive, sameInstance } from "./indexes.js";
+import { toleranceNs, viewOf } from "./view.js";
 
 const INVALID = ["early-redelivery", "lock-overlap", "settle-after-lock-loss-accepted", "deliverycount-nonmonotonic"] as const;
 
@@ -18,97 +18,138 @@ export const lockExpiry: Checker = {
   anomalies: [...INVALID],
   check(history: History, context) {
     const view = viewOf(history, context);
-    const { sends, heads, next } = derive(view);
-    const f = new Findings();
-    const eps = toleranceNs(view.setup);
-    const info = new EntityInfo(view);
-    const settles = chainBy(view.settles, lockKey);
-    const renews = chainBy(view.renews, lockKey);
+    const locks = new Locks(view, derive(view), new Findings(), toleranceNs(view.setup), new EntityInfo(view));
+    const { heads, next, msg } = locks.derived;
     const deliveries = view.deliveries;
     let locked = 0;
     for (const h of heads) {
       if (deliveries[h]!.delivery.dlq) continue;
-      const m = sends.get(deliveries[h]!.delivery.id);
       for (let i = h; i >= 0; i = next[i]!) {
         const d1 = deliveries[i]!;
-        const token = d1.delivery.lockToken;
-        if (token === undefined) continue;
-        locked += 1;
+        const token = d1.delivery.lockToken !== undefined;
+        if (token) {
+          locked += 1;
+          locks.settlesAfterExpiry(i);
+        }
+        // The next delivery of the same stored message (a producer retry's copy does not count).
         let j = next[i]!;
-        while (j >= 0 && !sameInstance(d1, deliveries[j]!, m)) j = next[j]!;
-        checkLock(view, f, eps, info, d1, j >= 0 ? deliveries[j] : undefined, tokenKey(d1.delivery.entity, token), settles, renews);
+        const b1 = d1.delivery.brokerId;
+        if (j >= 0 && (b1 === undefined || b1 !== deliveries[j]!.delivery.brokerId)) {
+          while (j >= 0 && !sameInstance(d1, deliveries[j]!, msg[h])) j = next[j]!;
+        }
+        if (j < 0) continue;
+        const tokenJ = deliveries[j]!.delivery.lockToken !== undefined;
+        const order = brokerOrder(d1, deliveries[j]!);
+        if (order > 0 && token) locks.pair(i, j);
+        else if (order < 0 && tokenJ) locks.pair(j, i);
+        // Overlapping reads without evidence of order: early only if early whichever came first.
+        else if (order === 0 && token && tokenJ && locks.early(i, j) && locks.early(j, i)) locks.reportEarly(i, j);
       }
     }
-    checkDeliveryCounts(view, f);
-    const valid = verdictOf(f, INVALID);
+    checkDeliveryCounts(view, locks.f);
+    const valid = verdictOf(locks.f, INVALID);
     const stats = { lockedDeliveries: locked };
-    if (locked === 0 && valid === true) return f.result(true, { stats, notApplicable: true, reason: "no delivery carried a lock token" });
-    return f.result(valid, { stats });
+    if (locked === 0 && valid === true) return locks.f.result(true, { stats, notApplicable: true, reason: "no delivery carried a lock token" });
+    return locks.f.result(valid, { stats });
   },
 };
 
-function lockKey(x: SettleRecord | RenewRecord): string | undefined {
-  return x.lockToken === undefined ? undefined : tokenKey(x.entity, x.lockToken);
-}
+/** Lock checks of one delivery (`first`, carrying a token) against itself and the delivery after it. */
+class Locks {
+  constructor(
+    readonly view: HistoryView,
+    readonly derived: Derived,
+    readonly f: Findings,
+    private readonly eps: number,
+    private readonly info: EntityInfo,
+  ) {}
 
-/** The lock d1 is known to have at time t: its lockedUntil, raised by renewals acknowledged before t. */
-function heldAt(base: number, renews: Chains, rs: readonly RenewRecord[], key: string, t: number): number {
-  let held = base;
-  for (let r = renews.head.get(key) ?? -1; r >= 0; r = renews.next[r]!) {
-    const x = rs[r]!;
-    if (x.type === "ok" && x.lockedUntil !== undefined && x.completeTime !== undefined && x.completeTime < t && x.lockedUntil > held) held = x.lockedUntil;
+  /** lockedUntil of delivery i; without it, the declared lock duration from the receive's invocation (a safe lower bound). */
+  private base(d: DeliveryRecord): number | undefined {
+    if (d.delivery.lockedUntil !== undefined) return d.delivery.lockedUntil;
+    const duration = this.info.lockDurationNs(d.delivery.entity);
+    return duration === undefined ? undefined : d.invokeTime + duration;
   }
-  return held;
-}
 
-function checkLock(
-  view: HistoryView, f: Findings, eps: number, info: EntityInfo, d1: DeliveryRecord, d2: DeliveryRecord | undefined,
-  key: string, settles: Chains, renews: Chains,
-): void {
-  const id = d1.delivery.id;
-  const entity = d1.delivery.entity;
-  const duration = info.lockDurationNs(entity);
-  // Without lockedUntil, the declared lock duration from the receive's invocation is a safe lower bound.
-  const base = d1.delivery.lockedUntil ?? (duration === undefined ? undefined : d1.invokeTime + duration);
-  let release = Infinity;
-  for (let s = settles.head.get(key) ?? -1; s >= 0; s = settles.next[s]!) {
-    const x = view.settles[s]!;
-    if (x.type !== "fail" && x.invokeTime < release) release = x.invokeTime;
+  /** The lock of delivery i as known at time t: its base, raised by renewals acknowledged before t. */
+  private heldAt(i: number, base: number, t: number): number {
+    let held = base;
+    for (let r = this.derived.renewHead[i]!; r >= 0; r = this.derived.renewNext[r]!) {
+      const x = this.view.renews[r]!;
+      if (x.type === "ok" && x.lockedUntil !== undefined && x.completeTime !== undefined && x.completeTime < t && x.lockedUntil > held) held = x.lockedUntil;
+    }
+    return held;
   }
-  if (view.setup.locksReleasedOnCrash) {
-    const crash = view.crashes.get(d1.process);
-    if (crash && crash.time >= d1.time && crash.time < release) release = crash.time;
+
+  /** True when `second` was delivered while `first`'s lock was held and not released. */
+  early(first: number, second: number): boolean {
+    const d1 = this.view.deliveries[first]!;
+    const d2 = this.view.deliveries[second]!;
+    const base = this.base(d1);
+    if (base === undefined) return false;
+    let release = Infinity;
+    for (let s = this.derived.settleHead[first]!; s >= 0; s = this.derived.settleNext[s]!) {
+      const x = this.view.settles[s]!;
+      if (x.type !== "fail" && x.invokeTime < release) release = x.invokeTime;
+    }
+    if (this.view.setup.locksReleasedOnCrash) {
+      const crash = this.view.crashes.get(d1.process);
+      if (crash && crash.time >= d1.time && crash.time < release) release = crash.time;
+    }
+    return d2.time < Math.min(release, this.heldAt(first, base, d2.invokeTime)) - this.eps;
   }
-  if (d2 && base !== undefined) {
-    const limit = Math.min(release, heldAt(base, renews, view.renews, key, d2.invokeTime));
-    if (d2.time < limit - eps && f.report("early-redelivery"))
-      f.example("early-redelivery", {
-        indexes: [d1.index, d2.index], id, entity, key: d1.delivery.key,
+
+  reportEarly(first: number, second: number): void {
+    const d1 = this.view.deliveries[first]!;
+    const { id, entity, key } = d1.delivery;
+    if (this.f.report("early-redelivery"))
+      this.f.example("early-redelivery", {
+        indexes: [d1.index, this.view.deliveries[second]!.index], id, entity, key,
         explanation: `message ${id} was delivered again while the first delivery's lock was still held and not released.`,
       });
   }
-  if (d2) {
-    for (let r = renews.head.get(key) ?? -1; r >= 0; r = renews.next[r]!) {
-      const x = view.renews[r]!;
-      if (x.type === "ok" && x.invokeTime > d2.time && f.report("lock-overlap"))
-        f.example("lock-overlap", {
-          indexes: [d1.index, d2.index, x.invokeIndex, x.completeIndex ?? x.invokeIndex], id, entity, key: d1.delivery.key,
+
+  /** `second` followed `first` (which carried a token): early redelivery, renewals and settles after the lock moved on. */
+  pair(first: number, second: number): void {
+    if (this.early(first, second)) this.reportEarly(first, second);
+    const d1 = this.view.deliveries[first]!;
+    const d2 = this.view.deliveries[second]!;
+    const { id, entity, key } = d1.delivery;
+    for (let r = this.derived.renewHead[first]!; r >= 0; r = this.derived.renewNext[r]!) {
+      const x = this.view.renews[r]!;
+      if (x.type === "ok" && x.invokeTime > d2.time && this.f.report("lock-overlap"))
+        this.f.example("lock-overlap", {
+          indexes: [d1.index, d2.index, x.invokeIndex, x.completeIndex ?? x.invokeIndex], id, entity, key,
           explanation: `a renewal of message ${id}'s first lock was accepted after the message had been delivered to another receiver.`,
         });
     }
+    for (let s = this.derived.settleHead[first]!; s >= 0; s = this.derived.settleNext[s]!) {
+      const x = this.view.settles[s]!;
+      if (x.type === "ok" && x.invokeTime > d2.time && !this.expired(first, x.invokeTime))
+        this.reportSettle(d1, x, `a ${x.outcome} of message ${id} was accepted although it was invoked after the message was delivered again.`, d2);
+    }
   }
-  for (let s = settles.head.get(key) ?? -1; s >= 0; s = settles.next[s]!) {
-    const x = view.settles[s]!;
-    if (x.type !== "ok") continue;
-    const expired = base !== undefined && x.invokeTime > heldAt(base, renews, view.renews, key, x.invokeTime) + eps;
-    const stolen = d2 !== undefined && x.invokeTime > d2.time;
-    if ((expired || stolen) && f.report("settle-after-lock-loss-accepted"))
-      f.example("settle-after-lock-loss-accepted", {
-        indexes: [d1.index, ...(d2 ? [d2.index] : []), x.invokeIndex, x.completeIndex ?? x.invokeIndex], id, entity, key: d1.delivery.key,
-        outcome: x.outcome,
-        explanation: stolen
-          ? `a ${x.outcome} of message ${id} was accepted although it was invoked after the message was delivered again.`
-          : `a ${x.outcome} of message ${id} was accepted although it was invoked after its lock had expired.`,
+
+  /** Acknowledged settles of delivery i invoked after its lock had expired. */
+  settlesAfterExpiry(i: number): void {
+    const d1 = this.view.deliveries[i]!;
+    for (let s = this.derived.settleHead[i]!; s >= 0; s = this.derived.settleNext[s]!) {
+      const x = this.view.settles[s]!;
+      if (x.type === "ok" && this.expired(i, x.invokeTime))
+        this.reportSettle(d1, x, `a ${x.outcome} of message ${d1.delivery.id} was accepted although it was invoked after its lock had expired.`);
+    }
+  }
+
+  private expired(i: number, t: number): boolean {
+    const base = this.base(this.view.deliveries[i]!);
+    return base !== undefined && t > this.heldAt(i, base, t) + this.eps;
+  }
+
+  private reportSettle(d1: DeliveryRecord, x: HistoryView["settles"][number], explanation: string, d2?: DeliveryRecord): void {
+    if (this.f.report("settle-after-lock-loss-accepted"))
+      this.f.example("settle-after-lock-loss-accepted", {
+        indexes: [d1.index, ...(d2 ? [d2.index] : []), x.invokeIndex, x.completeIndex ?? x.invokeIndex],
+        id: d1.delivery.id, entity: d1.delivery.entity, key: d1.delivery.key, outcome: x.outcome, explanation,
       });
   }
 }

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Delivery, Op, ReceiveValue, SendValue, SettleValue } from "../core/history.js";
 import { compose } from "./compose.js";
-import { type SimCommand, type SimOptions, simulateFifo } from "./fifo-sim.js";
+import { type SimCommand, type SimOptions, simulateFifo } from "./fifo-sim.test-helper.js";
 import { CHECKERS } from "./registry.js";
 import { atLeastOnce } from "./at-least-once.js";
 import { duplicates } from "./duplicates.js";

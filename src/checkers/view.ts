@@ -4,18 +4,20 @@ import type { History } from "../core/history.js";
 import type { SetupValue } from "../core/setup.js";
 import { buildView, type HistoryView } from "../history/views.js";
 
-const views = new WeakMap<History, HistoryView>();
+const views = new WeakMap<History, { view: HistoryView; length: number; last: unknown }>();
 
 /**
  * The shared HistoryView of `history`, built once per history array (and setup) and reused by
- * every checker that asks, so compose() pays for the indexes once.
+ * every checker that asks, so compose() pays for the indexes once. An array that grew since
+ * (a live recorder log) gets a fresh view.
  */
 export function viewOf(history: History, context?: Partial<CheckContext>): HistoryView {
   const setup = context?.setup;
+  const last = history[history.length - 1];
   const hit = views.get(history);
-  if (hit && (setup === undefined || setup === hit.setup)) return hit;
+  if (hit && hit.length === history.length && hit.last === last && (setup === undefined || setup === hit.view.setup)) return hit.view;
   const view = buildView(history, setup);
-  views.set(history, view);
+  views.set(history, { view, length: history.length, last });
   return view;
 }
 
