@@ -250,7 +250,8 @@ export function buildView(history: History, setupOverride?: SetupValue): History
         return;
     }
   });
-  view.deliveries.sort((a, b) => a.index - b.index);
+  // Completions arrive in index order except for never-completed ops flushed at the end.
+  if (!isSortedByIndex(view.deliveries)) view.deliveries.sort((a, b) => a.index - b.index);
   return view;
 }
 
@@ -264,4 +265,9 @@ export function groupBy<T>(items: Iterable<T>, key: (item: T) => string): Map<st
     list.push(item);
   }
   return out;
+}
+
+function isSortedByIndex(records: readonly DeliveryRecord[]): boolean {
+  for (let i = 1; i < records.length; i++) if (records[i - 1]!.index > records[i]!.index) return false;
+  return true;
 }
