@@ -33,3 +33,9 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 const { main } = await import("../dist/src/cli/main.js");
 process.exitCode = await main(process.argv.slice(2));
+// Every command closes what it opened; should a client library still hold a timer or socket,
+// do not hang a CI job over it.
+setTimeout(() => {
+  if (process.env.GAUNTLET_DEBUG) process.stderr.write(`gauntlet: forced exit; still open: ${process.getActiveResourcesInfo().join(", ")}\n`);
+  process.exit();
+}, 2_000).unref();

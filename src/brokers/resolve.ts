@@ -1,5 +1,6 @@
 import type { StartedEnvironment } from "../core/driver.js";
 import { UsageError } from "../core/errors.js";
+import { startAmqpEnvironment } from "../drivers/amqp/environment.js";
 import { startMemoryEnvironment } from "./memory/environment.js";
 import { parseBrokerUrl, redact } from "./url.js";
 
@@ -9,10 +10,12 @@ export async function startEnvironment(raw: string): Promise<StartedEnvironment>
   switch (scheme) {
     case "memory":
       return startMemoryEnvironment(redact(raw), url);
+    case "amqp":
+      return startAmqpEnvironment(redact(raw), url);
     default:
       throw new UsageError(
         `--broker: the ${scheme}:// driver is not available in this version of Gauntlet`,
-        "use memory:// (the embedded reference broker); real RabbitMQ, Kafka and Service Bus drivers are being added",
+        "use memory:// (the embedded reference broker) or amqp:// (RabbitMQ); Kafka and Service Bus drivers are being added",
       );
   }
 }

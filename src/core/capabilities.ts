@@ -12,6 +12,7 @@ export const CAPABILITIES = [
   "ordered-keys",
   "topics",
   "duplicate-detection",
+  "dead-letter-reason",
   "batch-send",
 ] as const;
 

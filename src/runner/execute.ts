@@ -106,7 +106,7 @@ async function runConsumer(plan: ConsumerPlan, driver: Driver, recorder: Recorde
         consumer = await crashAndRestart(consumer, process, recorder, driver, plan, action.restartMs);
         break; // the rest of the batch dies with the client
       }
-      await handle(consumer, delivery, action, process, recorder, clock);
+      await handle(consumer, delivery, action, process, recorder, driver);
     }
   }
   await consumer.close().catch(() => {});
@@ -118,8 +118,9 @@ async function handle(
   action: Exclude<ConsumerAction, { kind: "crash" }>,
   process: ProcessId,
   recorder: Recorder,
-  clock: Driver["clock"],
+  driver: Driver,
 ): Promise<void> {
+  const { clock, capabilities } = driver;
   if (action.kind === "renew") {
     let spent = 0;
     while (spent + action.renewEveryMs < action.handleMs) {
@@ -138,7 +139,8 @@ async function handle(
   }
   const outcome: SettleOutcome =
     action.kind === "abandon" ? "abandon" : action.kind === "dead-letter" ? "dead-letter" : action.kind === "defer" ? "defer" : "complete";
-  const reason = action.kind === "dead-letter" ? action.reason : undefined;
+  // A broker that cannot carry a dead-letter reason (RabbitMQ's reject) gets none, so no reason is claimed.
+  const reason = action.kind === "dead-letter" && capabilities.has("dead-letter-reason") ? action.reason : undefined;
   const value = { outcome, id: delivery.id, entity: delivery.entity, lockToken: delivery.lockToken, ...(reason ? { reason } : {}) };
   await recordOp(recorder, process, "settle", value, () => consumer.settle(delivery, outcome, reason ? { reason } : undefined), { clock });
 }

@@ -134,7 +134,10 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
       await consumer.settle(d, "dead-letter", { reason: "poison", description: "bad payload" });
       const dlq = await expectEmpty(driver, q, true);
       expectThat(dlq.length === 1 && dlq[0]!.id === "a", `DLQ holds ${dlq.map((x) => x.id).join(",") || "nothing"}`);
-      expectThat(dlq[0]!.deadLetterReason === "poison", `reason ${dlq[0]!.deadLetterReason}, expected poison`);
+      // Brokers without reason support (RabbitMQ's reject) must still say why: "rejected".
+      const expected = driver.capabilities.has("dead-letter-reason") ? "poison" : undefined;
+      if (expected) expectThat(dlq[0]!.deadLetterReason === expected, `reason ${dlq[0]!.deadLetterReason}, expected ${expected}`);
+      else expectThat(Boolean(dlq[0]!.deadLetterReason), "dead-lettered message carries no reason at all");
     },
   },
   {

@@ -1,0 +1,98 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect } from "amqplib";
+import { InfrastructureError } from "../../core/errors.js";
+import { freePort, waitUntil } from "./free-port.js";
+
+const RABBIT_BIN = "/usr/lib/rabbitmq/bin";
+export const RABBITMQ_INSTALL = "apt-get install -y rabbitmq-server";
+
+export interface RabbitMqNodeOptions {
+  /** Channel is closed when a delivery stays unacknowledged this long (the "lock"). */
+  consumerTimeoutMs?: number;
+  startTimeoutMs?: number;
+}
+
+/** A private RabbitMQ node Gauntlet started: its own ports, data and logs; never the system node. */
+export interface StartedRabbitMqNode {
+  url: string;
+  port: number;
+  dir: string;
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Is Debian's rabbitmq-server installed? */
+export function rabbitMqInstalled(): boolean {
+  return existsSync(join(RABBIT_BIN, "rabbitmq-server"));
+}
+
+/**
+ * Start a private node from Debian's rabbitmq-server on free loopback ports (AMQP, Erlang
+ * distribution, epmd), wait until an AMQP client connects, and return a handle whose stop()
+ * ends the node and its epmd and removes its directory. A failed start cleans up the same way.
+ */
+export async function startRabbitMqNode(options: RabbitMqNodeOptions = {}): Promise<StartedRabbitMqNode> {
+  if (!rabbitMqInstalled()) {
+    throw new InfrastructureError("RabbitMQ is not installed (no /usr/lib/rabbitmq/bin/rabbitmq-server)", RABBITMQ_INSTALL);
+  }
+  const dir = await mkdtemp(join(tmpdir(), "gauntlet-rabbitmq-"));
+  const [port, distPort, epmdPort] = [await freePort(), await freePort(), await freePort()];
+  const env = {
+    ...process.env,
+    HOME: dir,
+    ERL_EPMD_PORT: String(epmdPort),
+    RABBITMQ_NODENAME: `gauntlet${port}@localhost`,
+    RABBITMQ_NODE_IP_ADDRESS: "127.0.0.1",
+    RABBITMQ_NODE_PORT: String(port),
+    RABBITMQ_DIST_PORT: String(distPort),
+    RABBITMQ_MNESIA_BASE: join(dir, "mnesia"),
+    RABBITMQ_LOG_BASE: join(dir, "log"),
+    RABBITMQ_CONFIG_FILE: join(dir, "rabbitmq.conf"),
+    RABBITMQ_ADVANCED_CONFIG_FILE: join(dir, "advanced.config"),
+    RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, "enabled_plugins"),
+    RABBITMQ_PID_FILE: join(dir, "node.pid"),
+    RABBITMQ_CONF_ENV_FILE: join(dir, "env.conf"),
+  };
+  await writeFile(join(dir, "env.conf"), "");
+  await writeFile(join(dir, "enabled_plugins"), "[].\n");
+  await writeFile(
+    join(dir, "rabbitmq.conf"),
+    [`listeners.tcp.default = 127.0.0.1:${port}`, "loopback_users = none", `consumer_timeout = ${options.consumerTimeoutMs ?? 5000}`, "log.console = false", "log.file.level = info"].join("\n") + "\n",
+  );
+  // The consumer timeout is only checked on the channel tick (60 s by default).
+  await writeFile(join(dir, "advanced.config"), "[{rabbit, [{channel_tick_interval, 500}]}].\n");
+  const child = spawn(join(RABBIT_BIN, "rabbitmq-server"), [], { env, detached: true, stdio: "ignore" });
+  const url = `amqp://guest:guest@127.0.0.1:${port}`;
+  const stop = () => stopNode(child, env, dir);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const ready = await waitUntil(async () => {
+    const conn = await connect(url);
+    await conn.close();
+    return true;
+  }, options.startTimeoutMs ?? 90_000);
+  if (!ready) {
+    const log = await readFile(join(dir, "log", `gauntlet${port}@localhost.log`), "utf8").catch(() => "");
+    await stop();
+    throw new InfrastructureError(`RabbitMQ node on port ${port} did not accept connections in time${log ? `; log tail:\n${log.slice(-1500)}` : ""}`);
+  }
+  void exited;
+  return { url, port, dir, stop, [Symbol.asyncDispose]: stop };
+}
+
+async function stopNode(child: ChildProcess, env: NodeJS.ProcessEnv, dir: string): Promise<void> {
+  const ctl = spawnSync(join(RABBIT_BIN, "rabbitmqctl"), ["stop", join(dir, "node.pid")], { env, timeout: 30_000, stdio: "ignore" });
+  if (ctl.status !== 0 && child.pid) {
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  // The private epmd outlives the node; end it too.
+  spawnSync("epmd", ["-port", String(env.ERL_EPMD_PORT), "-kill"], { env, timeout: 5_000, stdio: "ignore" });
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,144 @@
+import { randomBytes } from "node:crypto";
+import { type ChannelModel, connect } from "amqplib";
+import type { Capability } from "../../core/capabilities.js";
+import type { Clock } from "../../core/clock.js";
+import type { Consumer, ConsumerOptions, DrainOptions, Driver, Producer } from "../../core/driver.js";
+import type { EntitySpec } from "../../core/entities.js";
+import type { Delivery, SentMessage } from "../../core/history.js";
+import { DefiniteFailure } from "../../core/errors.js";
+import { realClock } from "../../core/clock.js";
+import { AmqpConsumer, toDelivery } from "./consumer.js";
+import { AmqpNames } from "./names.js";
+
+/** Settings read from an amqp:// URL's query (removed before amqplib sees the URL). */
+export interface AmqpSettings {
+  /** Connection URL for amqplib (may hold credentials: never print it). */
+  url: string;
+  queueType: "quorum" | "classic";
+}
+
+/** What RabbitMQ 3.10 offers through AMQP 0-9-1; quorum queues add counting and delivery limits. */
+export function amqpCapabilities(queueType: AmqpSettings["queueType"]): Set<Capability> {
+  const caps = new Set<Capability>(["peek-lock", "receive-and-delete", "abandon", "dead-letter", "topics", "batch-send"]);
+  if (queueType === "quorum") {
+    caps.add("delivery-count");
+    caps.add("max-delivery-count");
+  }
+  return caps;
+}
+
+/** Driver for RabbitMQ on amqplib: publisher confirms, basic.get consumers, DLX dead-lettering. */
+export class AmqpDriver implements Driver {
+  readonly family = "amqp";
+  readonly capabilities: ReadonlySet<Capability>;
+  readonly clock: Clock = realClock();
+  /** A dropped connection requeues its unacknowledged deliveries at once. */
+  readonly locksReleasedOnCrash = true;
+  private entities: readonly EntitySpec[] = [];
+  private readonly names = new AmqpNames(`gauntlet.${randomBytes(4).toString("hex")}`);
+  private readonly created: { queues: string[]; exchanges: string[] } = { queues: [], exchanges: [] };
+
+  private constructor(
+    private readonly admin: ChannelModel,
+    private readonly settings: AmqpSettings,
+  ) {
+    this.capabilities = amqpCapabilities(settings.queueType);
+    admin.on("error", () => {});
+  }
+
+  static async connect(settings: AmqpSettings): Promise<AmqpDriver> {
+    return new AmqpDriver(await connect(settings.url), settings);
+  }
+
+  async provision(entities: readonly EntitySpec[]): Promise<void> {
+    this.entities = entities;
+    const ch = await this.admin.createChannel();
+    try {
+      for (const e of entities) {
+        if (e.kind === "queue") await this.declareQueue(ch, e.name, e.maxDeliveryCount);
+        else {
+          const exchange = this.names.exchange(e.name);
+          await ch.assertExchange(exchange, "fanout", { durable: true });
+          this.created.exchanges.push(exchange);
+          for (const s of e.subscriptions) {
+            const q = await this.declareQueue(ch, `${e.name}/${s.name}`, s.maxDeliveryCount);
+            await ch.bindQueue(q, exchange, "");
+          }
+        }
+      }
+    } finally {
+      await ch.close().catch(() => {});
+    }
+  }
+
+  async producer(): Promise<Producer> {
+    const ch = await this.admin.createConfirmChannel();
+    let returned: string | undefined;
+    ch.on("return", (msg) => (returned = String(msg.properties.messageId)));
+    ch.on("error", () => {});
+    return {
+      send: async (target: string, messages: readonly SentMessage[]) => {
+        returned = undefined;
+        const topic = AmqpNames.isTopic(target, this.entities);
+        for (const m of messages) {
+          const content = Buffer.alloc(m.size ?? 0, 120);
+          const options = { persistent: true, mandatory: true, messageId: m.id, headers: m.key === undefined ? {} : { "x-gauntlet-key": m.key } };
+          if (topic) ch.publish(this.names.exchange(target), "", content, options);
+          else ch.publish("", this.names.queue(target), content, options);
+        }
+        try {
+          await ch.waitForConfirms();
+        } catch (err) {
+          throw new DefiniteFailure(`broker nacked the publish: ${(err as Error).message}`, "nacked");
+        }
+        if (returned !== undefined) throw new DefiniteFailure(`message ${returned} was unroutable (312 NO_ROUTE)`, "unroutable");
+      },
+      close: async () => {
+        await ch.close().catch(() => {});
+      },
+    };
+  }
+
+  async consumer(source: string, options: ConsumerOptions): Promise<Consumer> {
+    const connection = await connect(this.settings.url);
+    const channel = await connection.createChannel();
+    return new AmqpConsumer(connection, channel, this.names.queue(source), source, options, this.settings.queueType === "quorum");
+  }
+
+  async drain(source: string, options: DrainOptions): Promise<Delivery[]> {
+    const ch = await this.admin.createChannel();
+    const queue = options.dlq ? this.names.deadLetterQueue(source) : this.names.queue(source);
+    const out: Delivery[] = [];
+    try {
+      for (let msg = await ch.get(queue, { noAck: true }); msg; msg = await ch.get(queue, { noAck: true })) {
+        out.push(toDelivery(msg, source, this.settings.queueType === "quorum", options.dlq ? { dlq: true } : {}));
+      }
+    } finally {
+      await ch.close().catch(() => {});
+    }
+    return out;
+  }
+
+  /** Delete what this connection declared, then disconnect. */
+  async close(): Promise<void> {
+    const ch = await this.admin.createChannel().catch(() => undefined);
+    if (ch) {
+      for (const q of this.created.queues) await ch.deleteQueue(q).catch(() => {});
+      for (const x of this.created.exchanges) await ch.deleteExchange(x).catch(() => {});
+    }
+    await this.admin.close().catch(() => {});
+  }
+
+  private async declareQueue(ch: Awaited<ReturnType<ChannelModel["createChannel"]>>, address: string, maxDeliveryCount?: number): Promise<string> {
+    const name = this.names.queue(address);
+    const dlq = this.names.deadLetterQueue(address);
+    const type = this.settings.queueType;
+    await ch.assertQueue(dlq, { durable: true, arguments: { "x-queue-type": type } });
+    const args: Record<string, unknown> = { "x-queue-type": type, "x-dead-letter-exchange": "", "x-dead-letter-routing-key": dlq };
+    // RabbitMQ dead-letters after delivery-limit + 1 deliveries; Gauntlet's maxDeliveryCount counts all of them.
+    if (type === "quorum" && maxDeliveryCount !== undefined) args["x-delivery-limit"] = Math.max(0, maxDeliveryCount - 1);
+    await ch.assertQueue(name, { durable: true, arguments: args });
+    this.created.queues.push(name, dlq);
+    return name;
+  }
+}

@@ -1,0 +1,49 @@
+import type { Driver, StartedEnvironment } from "../../core/driver.js";
+import { InfrastructureError, UsageError } from "../../core/errors.js";
+import { AmqpDriver, type AmqpSettings } from "./driver.js";
+
+const PARAMS = ["queue-type"];
+
+/** Read Gauntlet's options from an amqp:// URL and return amqplib's URL without them. */
+export function parseAmqpUrl(url: URL): AmqpSettings {
+  for (const name of url.searchParams.keys()) {
+    if (!PARAMS.includes(name)) throw new UsageError(`--broker: unknown amqp:// option "${name}"`, `expected ${PARAMS.join(", ")}`);
+  }
+  const queueType = url.searchParams.get("queue-type") ?? "quorum";
+  if (queueType !== "quorum" && queueType !== "classic") {
+    throw new UsageError(`--broker: queue-type "${queueType}" must be quorum or classic`, "e.g. amqp://127.0.0.1:5672?queue-type=classic");
+  }
+  const plain = new URL(url.toString());
+  plain.search = "";
+  return { url: plain.toString(), queueType };
+}
+
+/** An external RabbitMQ reached by URL; each connect() opens a fresh driver with its own entities. */
+export async function startAmqpEnvironment(redacted: string, url: URL, connectTimeoutMs = 10_000): Promise<StartedEnvironment> {
+  const settings = parseAmqpUrl(url);
+  // Fail fast (exit 4, within seconds) when the broker cannot be reached or refuses the login.
+  const probe = await withTimeout(AmqpDriver.connect(settings), connectTimeoutMs).catch((err: Error) => {
+    const auth = /ACCESS_REFUSED|403/.test(err.message);
+    throw new InfrastructureError(
+      `cannot connect to RabbitMQ at ${redacted}: ${auth ? "login refused (wrong user or password)" : err.message}`,
+      auth ? "check the user and password in the URL" : "is the broker running? npx gauntlet brokers up rabbitmq starts a local one",
+    );
+  });
+  await probe.close();
+  return {
+    url: redacted,
+    connect: async (): Promise<Driver> => AmqpDriver.connect(settings),
+    stop: async () => {},
+    [Symbol.asyncDispose]: async () => {},
+  };
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    work.then(
+      (v) => (clearTimeout(timer), resolve(v)),
+      (e) => (clearTimeout(timer), reject(e)),
+    );
+  });
+}
