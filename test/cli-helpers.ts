@@ -14,8 +14,8 @@ export interface CliResult {
 }
 
 /** Run the real CLI (compiled dist/, as `npx gauntlet` would) in `cwd`. */
-export function gauntlet(args: string[], cwd = ROOT): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000 });
+export function gauntlet(args: string[], cwd = ROOT, env: Record<string, string> = {}): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", ...env }, timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

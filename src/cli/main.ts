@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { EXIT, GauntletError } from "../core/errors.js";
+import { brokersCommand } from "./brokers-command.js";
 import { checkCommand } from "./check-command.js";
 import { conformanceCommand } from "./conformance-command.js";
 import { listCommand } from "./list-command.js";
@@ -70,6 +71,14 @@ function buildProgram(setCode: (code: number) => void): Command {
     .option("--json", "print the results as JSON")
     .addOption(verbose)
     .action(async (opts) => setCode(await conformanceCommand(opts)));
+
+  program
+    .command("brokers")
+    .description("install, start, stop and list local brokers (no Docker needed)")
+    .argument("<action>", "install | up | down | status")
+    .argument("[broker...]", "rabbitmq (default: every available one)")
+    .option("--json", "status as JSON")
+    .action(async (action: string, names: string[], opts) => setCode(await brokersCommand(action, names, opts)));
 
   program
     .command("list")

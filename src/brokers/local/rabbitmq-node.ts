@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,6 +14,17 @@ export interface RabbitMqNodeOptions {
   /** Channel is closed when a delivery stays unacknowledged this long (the "lock"). */
   consumerTimeoutMs?: number;
   startTimeoutMs?: number;
+  /** Let the node outlive this process (`gauntlet brokers up`); stop it later with stopRabbitMqNode. */
+  keepRunning?: boolean;
+}
+
+/** What it takes to stop a node later, from another process. */
+export interface RabbitMqNodeState {
+  pid: number;
+  dir: string;
+  url: string;
+  port: number;
+  epmdPort: number;
 }
 
 /** A private RabbitMQ node Gauntlet started: its own ports, data and logs; never the system node. */
@@ -21,6 +32,7 @@ export interface StartedRabbitMqNode {
   url: string;
   port: number;
   dir: string;
+  state: RabbitMqNodeState;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -67,8 +79,8 @@ export async function startRabbitMqNode(options: RabbitMqNodeOptions = {}): Prom
   await writeFile(join(dir, "advanced.config"), "[{rabbit, [{channel_tick_interval, 500}]}].\n");
   const child = spawn(join(RABBIT_BIN, "rabbitmq-server"), [], { env, detached: true, stdio: "ignore" });
   const url = `amqp://guest:guest@127.0.0.1:${port}`;
-  const stop = () => stopNode(child, env, dir);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const state: RabbitMqNodeState = { pid: child.pid ?? 0, dir, url, port, epmdPort };
+  const stop = () => stopRabbitMqNode(state);
   const ready = await waitUntil(async () => {
     const conn = await connect(url);
     await conn.close();
@@ -79,20 +91,22 @@ export async function startRabbitMqNode(options: RabbitMqNodeOptions = {}): Prom
     await stop();
     throw new InfrastructureError(`RabbitMQ node on port ${port} did not accept connections in time${log ? `; log tail:\n${log.slice(-1500)}` : ""}`);
   }
-  void exited;
-  return { url, port, dir, stop, [Symbol.asyncDispose]: stop };
+  if (options.keepRunning) child.unref();
+  return { url, port, dir, state, stop, [Symbol.asyncDispose]: stop };
 }
 
-async function stopNode(child: ChildProcess, env: NodeJS.ProcessEnv, dir: string): Promise<void> {
-  const ctl = spawnSync(join(RABBIT_BIN, "rabbitmqctl"), ["stop", join(dir, "node.pid")], { env, timeout: 30_000, stdio: "ignore" });
-  if (ctl.status !== 0 && child.pid) {
+/** Stop a private node (from this process or a later one) and its epmd, and remove its directory. */
+export async function stopRabbitMqNode(state: RabbitMqNodeState): Promise<void> {
+  const env = { ...process.env, HOME: state.dir, ERL_EPMD_PORT: String(state.epmdPort), RABBITMQ_NODENAME: `gauntlet${state.port}@localhost` };
+  const ctl = spawnSync(join(RABBIT_BIN, "rabbitmqctl"), ["stop", join(state.dir, "node.pid")], { env, timeout: 30_000, stdio: "ignore" });
+  if (ctl.status !== 0 && state.pid) {
     try {
-      process.kill(-child.pid, "SIGKILL");
+      process.kill(-state.pid, "SIGKILL");
     } catch {
       // already gone
     }
   }
   // The private epmd outlives the node; end it too.
-  spawnSync("epmd", ["-port", String(env.ERL_EPMD_PORT), "-kill"], { env, timeout: 5_000, stdio: "ignore" });
-  await rm(dir, { recursive: true, force: true });
+  spawnSync("epmd", ["-port", String(state.epmdPort), "-kill"], { env, timeout: 5_000, stdio: "ignore" });
+  await rm(state.dir, { recursive: true, force: true });
 }

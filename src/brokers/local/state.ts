@@ -1,0 +1,41 @@
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+/** Where Gauntlet keeps caches and the state of brokers started with `gauntlet brokers up`. */
+export function gauntletCache(): string {
+  return process.env.GAUNTLET_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "gauntlet");
+}
+
+function stateFile(name: string): string {
+  return join(gauntletCache(), "brokers", `${name}.json`);
+}
+
+/** Read a running broker's recorded state, if any. */
+export async function readState<T>(name: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(stateFile(name), "utf8")) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeState(name: string, state: unknown): Promise<void> {
+  await mkdir(join(gauntletCache(), "brokers"), { recursive: true });
+  await writeFile(stateFile(name), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+export async function clearState(name: string): Promise<void> {
+  await rm(stateFile(name), { force: true });
+}
+
+/** Is a process with this pid alive? */
+export function alive(pid: number): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
