@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -29,13 +30,18 @@ export async function clearState(name: string): Promise<void> {
   await rm(stateFile(name), { force: true });
 }
 
-/** Is a process with this pid alive? */
+/** Is a process with this pid alive? A zombie (exited, not yet reaped by its parent) is not. */
 export function alive(pid: number): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return true; // no /proc: trust kill(0)
   }
 }
