@@ -1,3 +1,4 @@
+import type { Consumer } from "../../core/driver.js";
 import type { Delivery } from "../../core/history.js";
 import { DefiniteFailure } from "../../core/errors.js";
 import { type ConformanceCheck, expectThat } from "./kit.js";
@@ -15,9 +16,23 @@ async function receiveOne(driver: Parameters<ConformanceCheck["run"]>[0], source
   return d;
 }
 
-async function expectEmpty(driver: Parameters<ConformanceCheck["run"]>[0], source: string, dlq = false): Promise<Delivery[]> {
-  const left = await driver.drain(source, { dlq, maxWaitMs: LOCK_MS * 3 });
-  return left;
+/** Everything left at `source` (or its DLQ), removed. */
+async function drainLeft(driver: Parameters<ConformanceCheck["run"]>[0], source: string, dlq = false): Promise<Delivery[]> {
+  return driver.drain(source, { dlq, maxWaitMs: LOCK_MS * 3 });
+}
+
+/** Provision `q`, send message "a", open a peek-lock consumer and receive it. */
+async function receiveFirst(
+  driver: Parameters<ConformanceCheck["run"]>[0],
+  q: string,
+  settings: Record<string, unknown> = {},
+): Promise<{ consumer: Consumer; delivery: Delivery }> {
+  await driver.provision(queue(q, settings));
+  await (await driver.producer()).send(q, [{ id: "a" }]);
+  const consumer = await driver.consumer(q, { mode: "peek-lock" });
+  const [delivery] = await consumer.receive(1, WAIT_MS);
+  expectThat(delivery !== undefined, `no message arrived at ${q} within ${WAIT_MS} ms`);
+  return { consumer, delivery };
 }
 
 /** The conformance kit: behaviour every driver is held to, each gated by its capabilities. */
@@ -36,7 +51,7 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
       expectThat(d.lockToken !== undefined, "peek-lock delivery carries no lock token");
       if (driver.capabilities.has("delivery-count")) expectThat(d.deliveryCount === 1, `first delivery has deliveryCount ${d.deliveryCount}, expected 1`);
       await consumer.settle(d, "complete");
-      const left = await expectEmpty(driver, q);
+      const left = await drainLeft(driver, q);
       expectThat(left.length === 0, `completed message still there: ${left.map((x) => x.id).join(",")}`);
     },
   },
@@ -47,7 +62,7 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
     async run(driver, q) {
       await driver.provision(queue(q));
       await (await driver.producer()).send(q, [{ id: "a" }, { id: "b" }, { id: "c" }]);
-      const got = await expectEmpty(driver, q);
+      const got = await drainLeft(driver, q);
       expectThat(got.map((d) => d.id).join(",") === "a,b,c", `expected a,b,c, got ${got.map((d) => d.id).join(",")}`);
     },
   },
@@ -60,7 +75,7 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
       await (await driver.producer()).send(q, [{ id: "a" }]);
       const d = await receiveOne(driver, q, "receive-and-delete");
       expectThat(d.lockToken === undefined, "receive-and-delete delivery carries a lock token");
-      const left = await expectEmpty(driver, q);
+      const left = await drainLeft(driver, q);
       expectThat(left.length === 0, "message still present after receive-and-delete");
     },
   },
@@ -69,11 +84,7 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
     description: "an abandoned message comes back with a higher delivery count",
     requires: ["peek-lock", "abandon"],
     async run(driver, q) {
-      await driver.provision(queue(q, { maxDeliveryCount: 10 }));
-      await (await driver.producer()).send(q, [{ id: "a" }]);
-      const consumer = await driver.consumer(q, { mode: "peek-lock" });
-      const [first] = await consumer.receive(1, WAIT_MS);
-      expectThat(first !== undefined, "nothing received");
+      const { consumer, delivery: first } = await receiveFirst(driver, q, { maxDeliveryCount: 10 });
       await consumer.settle(first, "abandon");
       const [second] = await consumer.receive(1, WAIT_MS);
       expectThat(second?.id === "a", "abandoned message was not redelivered");
@@ -86,11 +97,7 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
     description: "after the lock expires the message is redelivered and the old lock's settlement fails",
     requires: ["peek-lock", "lock-expiry"],
     async run(driver, q) {
-      await driver.provision(queue(q, { maxDeliveryCount: 10 }));
-      await (await driver.producer()).send(q, [{ id: "a" }]);
-      const slow = await driver.consumer(q, { mode: "peek-lock" });
-      const [held] = await slow.receive(1, WAIT_MS);
-      expectThat(held !== undefined, "nothing received");
+      const { consumer: slow, delivery: held } = await receiveFirst(driver, q, { maxDeliveryCount: 10 });
       await driver.clock.sleep(LOCK_MS * 1.5);
       const again = await receiveOne(driver, q);
       expectThat(again.id === "a", "message not redelivered after lock expiry");
@@ -106,11 +113,8 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
     description: "renewing a lock keeps other consumers from receiving the message",
     requires: ["peek-lock", "renew-lock", "lock-expiry"],
     async run(driver, q) {
-      await driver.provision(queue(q));
-      await (await driver.producer()).send(q, [{ id: "a" }]);
-      const holder = await driver.consumer(q, { mode: "peek-lock" });
-      const [d] = await holder.receive(1, WAIT_MS);
-      expectThat(d?.lockedUntil !== undefined, "delivery has no lockedUntil");
+      const { consumer: holder, delivery: d } = await receiveFirst(driver, q);
+      expectThat(d.lockedUntil !== undefined, "delivery has no lockedUntil");
       await driver.clock.sleep(LOCK_MS / 2);
       const until = await holder.renew(d);
       expectThat(until > d.lockedUntil, `renewal did not extend the lock (${until} <= ${d.lockedUntil})`);
@@ -126,13 +130,9 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
     description: "an explicitly dead-lettered message lands in the DLQ with its reason",
     requires: ["peek-lock", "dead-letter"],
     async run(driver, q) {
-      await driver.provision(queue(q));
-      await (await driver.producer()).send(q, [{ id: "a" }]);
-      const consumer = await driver.consumer(q, { mode: "peek-lock" });
-      const [d] = await consumer.receive(1, WAIT_MS);
-      expectThat(d !== undefined, "nothing received");
+      const { consumer, delivery: d } = await receiveFirst(driver, q);
       await consumer.settle(d, "dead-letter", { reason: "poison", description: "bad payload" });
-      const dlq = await expectEmpty(driver, q, true);
+      const dlq = await drainLeft(driver, q, true);
       expectThat(dlq.length === 1 && dlq[0]!.id === "a", `DLQ holds ${dlq.map((x) => x.id).join(",") || "nothing"}`);
       // Brokers without reason support (RabbitMQ's reject) must still say why: "rejected".
       const expected = driver.capabilities.has("dead-letter-reason") ? "poison" : undefined;
@@ -155,7 +155,7 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
       }
       const more = await consumer.receive(1, LOCK_MS / 2);
       expectThat(more.length === 0, "message delivered a third time despite maxDeliveryCount 2");
-      const dlq = await expectEmpty(driver, q, true);
+      const dlq = await drainLeft(driver, q, true);
       expectThat(dlq[0]?.deadLetterReason === "MaxDeliveryCountExceeded", `DLQ: ${JSON.stringify(dlq.map((x) => x.deadLetterReason))}`);
     },
   },
@@ -188,7 +188,7 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
       await driver.provision([{ kind: "topic", name: t, subscriptions: [{ name: "s1", lockDurationMs: LOCK_MS }, { name: "s2", lockDurationMs: LOCK_MS }] }]);
       await (await driver.producer()).send(t, [{ id: "a" }]);
       for (const sub of ["s1", "s2"]) {
-        const got = await expectEmpty(driver, `${t}/${sub}`);
+        const got = await drainLeft(driver, `${t}/${sub}`);
         expectThat(got.length === 1 && got[0]!.id === "a", `subscription ${sub} got ${got.map((x) => x.id).join(",") || "nothing"}`);
       }
     },
@@ -202,7 +202,7 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
       const producer = await driver.producer();
       await producer.send(q, [{ id: "a" }]);
       await producer.send(q, [{ id: "a" }]);
-      const got = await expectEmpty(driver, q);
+      const got = await drainLeft(driver, q);
       expectThat(got.length === 1, `expected one copy of a, got ${got.length}`);
     },
   },
@@ -211,15 +211,11 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
     description: "a deferred message is not handed out again by ordinary receives",
     requires: ["peek-lock", "defer"],
     async run(driver, q) {
-      await driver.provision(queue(q));
-      await (await driver.producer()).send(q, [{ id: "a" }]);
-      const consumer = await driver.consumer(q, { mode: "peek-lock" });
-      const [d] = await consumer.receive(1, WAIT_MS);
-      expectThat(d !== undefined, "nothing received");
+      const { consumer, delivery: d } = await receiveFirst(driver, q);
       await consumer.settle(d, "defer");
       const again = await consumer.receive(1, LOCK_MS * 2);
       expectThat(again.length === 0, "deferred message was delivered again by a plain receive");
-      const left = await expectEmpty(driver, q);
+      const left = await drainLeft(driver, q);
       expectThat(left.length === 1 && left[0]!.deferred === true, "deferred message not kept as deferred");
     },
   },

@@ -1,0 +1,112 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { extname, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { UsageError, describeError } from "../core/errors.js";
+import { nonJsonPath } from "./json.js";
+import type { HandlerEnv, HandlerModule, Json } from "./types.js";
+
+const REQUIRED = ["handle", "snapshot", "reset"] as const;
+const EXTENSIONS = [".js", ".mjs", ".cjs", ".ts", ".mts"];
+
+/**
+ * A loaded handler module. A consumer restart calls the module's `restart()` when it exports one;
+ * otherwise the module is imported again under a fresh URL, so its top-level state starts over
+ * as in a new process (modules it imports are not re-evaluated).
+ */
+export class LoadedHandler {
+  private restarts = 0;
+
+  private constructor(
+    /** Path as the user gave it. */
+    readonly path: string,
+    readonly absolutePath: string,
+    /** sha256 of the module file, hex. */
+    readonly sha256: string,
+    readonly env: HandlerEnv,
+    /** The current instance (replaced by a re-import on restart). */
+    public module: HandlerModule,
+  ) {}
+
+  /** Import and validate a handler file; bad files throw UsageError (exit 3) naming what is wrong. */
+  static async load(path: string, env: HandlerEnv): Promise<LoadedHandler> {
+    const absolutePath = resolve(path);
+    let source: Buffer;
+    try {
+      source = await readFile(absolutePath);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new UsageError(`handler ${path}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : describeError(err)}`, "pass a .js, .mjs or .ts module that exports handle, snapshot and reset");
+    }
+    const ext = extname(absolutePath);
+    if (!EXTENSIONS.includes(ext)) throw new UsageError(`handler ${path}: unsupported file type "${ext}"`, `use one of ${EXTENSIONS.join(", ")}`);
+    const sha256 = createHash("sha256").update(source).digest("hex");
+    const module = await importHandler(path, absolutePath, "");
+    return new LoadedHandler(path, absolutePath, sha256, env, module);
+  }
+
+  /** Does the module export its own restart()? */
+  get hasRestart(): boolean {
+    return typeof this.module.restart === "function";
+  }
+
+  /** Simulate a consumer process restart: restart(), else a fresh import of the module. */
+  async restart(): Promise<void> {
+    if (this.module.restart) {
+      await this.call("restart", () => this.module.restart!(this.env));
+      return;
+    }
+    this.restarts += 1;
+    this.module = await importHandler(this.path, this.absolutePath, `?gauntlet-restart=${this.restarts}`);
+  }
+
+  /** reset(): drop every effect and all state, durable and in-memory. */
+  async reset(): Promise<void> {
+    await this.call("reset", () => this.module.reset(this.env));
+  }
+
+  /** snapshot(), checked to be plain JSON. */
+  async snapshot(): Promise<Json> {
+    const value = await this.call("snapshot", () => this.module.snapshot(this.env));
+    const bad = nonJsonPath(value);
+    if (bad) throw new UsageError(`handler ${this.path}: snapshot() returned something that is not plain JSON at ${bad}`, "return plain objects, arrays, strings, finite numbers, booleans and null");
+    return structuredClone(value) as Json;
+  }
+
+  private async call(name: string, fn: () => unknown): Promise<unknown> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      throw new UsageError(`handler ${this.path}: ${name}() threw: ${describeError(err)}`, `${name}() must not fail; see docs/certify.md`);
+    }
+  }
+}
+
+async function importHandler(path: string, absolutePath: string, query: string): Promise<HandlerModule> {
+  const isTs = /\.m?ts$/.test(absolutePath);
+  const features = process.features as { typescript?: string | false };
+  if (isTs && !features.typescript) {
+    throw new UsageError(`handler ${path}: this Node (${process.version}) cannot load TypeScript modules`, "use Node >= 22.18 (type stripping), or compile the handler to .js");
+  }
+  let ns: Record<string, unknown>;
+  try {
+    ns = (await import(pathToFileURL(absolutePath).href + query)) as Record<string, unknown>;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const fix = code === "ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX" ? "Node strips types only: avoid enums, namespaces and parameter properties, or compile to .js" : "fix the module so that it imports cleanly";
+    throw new UsageError(`handler ${path}: cannot import it: ${describeError(err)}`, fix);
+  }
+  const missing = REQUIRED.filter((name) => typeof ns[name] !== "function");
+  if (missing.length > 0) {
+    const have = Object.keys(ns).filter((k) => k !== "default");
+    throw new UsageError(
+      `handler ${path}: missing export${missing.length > 1 ? "s" : ""} ${missing.map((m) => `${m}()`).join(", ")} (it exports ${have.length ? have.join(", ") : "nothing"})`,
+      "a handler module exports handle(message, context), snapshot() and reset(); see docs/certify.md",
+    );
+  }
+  for (const optional of ["restart", "arbitraryBody"]) {
+    if (ns[optional] !== undefined && typeof ns[optional] !== "function") throw new UsageError(`handler ${path}: export ${optional} must be a function`);
+  }
+  return ns as unknown as HandlerModule;
+}
