@@ -62,3 +62,34 @@ describe("executeScenario on the memory broker", () => {
     );
   });
 });
+
+describe("executeScenario when a client breaks", () => {
+  it("records the failed receive as info, continues on a fresh consumer under a new process id, and loses nothing", async () => {
+    const url = "memory://";
+    const env = startMemoryEnvironment(url, new URL(url));
+    const driver = await env.connect({ seed: 3, runId: "t" });
+    let consumersOpened = 0;
+    const flaky = Object.create(driver) as typeof driver;
+    flaky.consumer = async (source, options) => {
+      const consumer = await driver.consumer(source, options);
+      if (++consumersOpened === 1) consumer.receive = async () => Promise.reject(new Error("connection reset by peer"));
+      return consumer;
+    };
+    const scenario: Scenario = {
+      version: 1,
+      suite: "test",
+      seed: 3,
+      entities: [{ kind: "queue", name: "q", lockDurationMs: 30 }],
+      producers: [{ name: "p1", target: "q", sends: [{ delayMs: 0, messages: [{ id: "m1" }, { id: "m2" }] }] }],
+      consumers: [{ name: "c1", source: "q", mode: "peek-lock", batch: 2, actions: [], startDelayMs: 0 }],
+      durationMs: 1_000,
+    };
+    const recorder = new Recorder(driver.clock);
+    await executeScenario(scenario, flaky, recorder, { broker: url, claims: {}, checkers: [] });
+    const info = recorder.ops.find((o) => o.f === "receive" && o.type === "info");
+    expect(info).toMatchObject({ process: "c1", error: "connection reset by peer" });
+    const completes = recorder.ops.filter((o) => o.f === "settle" && o.type === "ok");
+    expect(completes.map((o) => o.process)).toEqual(["c1.1", "c1.1"]);
+    expect(consumersOpened).toBe(2);
+  });
+});

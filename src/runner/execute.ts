@@ -1,5 +1,5 @@
 import type { Consumer, Driver } from "../core/driver.js";
-import type { Delivery, SettleOutcome } from "../core/history.js";
+import type { Delivery, SentMessage, SettleOutcome } from "../core/history.js";
 import type { ConsumerAction, ConsumerPlan, ProducerPlan, Scenario } from "../core/scenario.js";
 import type { Claims, SetupValue } from "../core/setup.js";
 import { copiesOf } from "../core/entities.js";
@@ -52,15 +52,22 @@ export async function executeScenario(scenario: Scenario, driver: Driver, record
 async function runProducer(plan: ProducerPlan, driver: Driver, recorder: Recorder): Promise<void> {
   const clock = driver.clock;
   const process = new ProcessId(plan.name);
-  const producer = await driver.producer();
+  let producer = await driver.producer();
+  const send = async (value: { target: string; messages: SentMessage[]; retry?: boolean }) => {
+    const outcome = await recordOp(recorder, process, "send", value, () => producer.send(plan.target, value.messages), { clock });
+    if (outcome.type === "info") {
+      const fresh = await reconnect(producer, () => driver.producer(), clock, Infinity);
+      if (fresh) producer = fresh;
+    }
+    return outcome;
+  };
   try {
     for (const step of plan.sends) {
       if (step.delayMs > 0) await clock.sleep(step.delayMs);
       const value = { target: plan.target, messages: step.messages };
-      const first = await recordOp(recorder, process, "send", value, () => producer.send(plan.target, step.messages), { clock });
-      if (step.resend || first.type === "info") {
-        await recordOp(recorder, process, "send", { ...value, retry: true }, () => producer.send(plan.target, step.messages), { clock });
-      }
+      const first = await send(value);
+      // An indeterminate send is retried once with the same ids, as a careful producer would.
+      if (step.resend || first.type === "info") await send({ ...value, retry: true });
     }
   } finally {
     await producer.close().catch(() => {});
@@ -88,7 +95,14 @@ async function runConsumer(plan: ConsumerPlan, driver: Driver, recorder: Recorde
       () => consumer.receive(plan.batch, RECEIVE_WAIT_MS),
       { clock, completion: (deliveries) => ({ source: plan.source, mode: plan.mode, deliveries }) },
     );
-    const deliveries = got.type === "ok" ? got.result : [];
+    if (got.type !== "ok") {
+      // The client may be broken (connection reset, channel closed): continue on a fresh one.
+      const fresh = await reconnect(consumer, () => driver.consumer(plan.source, { mode: plan.mode }), clock, state.deadline);
+      if (!fresh) break;
+      consumer = fresh;
+      continue;
+    }
+    const deliveries = got.result;
     if (deliveries.length === 0) {
       idle = state.producersDone ? idle + 1 : 0;
       if (idle >= IDLE_RECEIVES) break;
@@ -159,6 +173,19 @@ async function crashAndRestart(
   process.renew();
   if (restartMs > 0) await driver.clock.sleep(restartMs);
   return driver.consumer(plan.source, { mode: plan.mode });
+}
+
+/** Close a client that may be broken and open a new one; retries until `deadline` (ns on the clock). */
+async function reconnect<T extends { close(): Promise<void> }>(old: T, open: () => Promise<T>, clock: Driver["clock"], deadline: number): Promise<T | undefined> {
+  await old.close().catch(() => {});
+  for (let attempt = 0; clock.now() < deadline && attempt < 20; attempt++) {
+    try {
+      return await open();
+    } catch {
+      await clock.sleep(Math.min(1_000, 50 * 2 ** attempt));
+    }
+  }
+  return undefined;
 }
 
 /** Final drain: empty every entity and its DLQ, waiting out locks held by crashed clients. */
