@@ -33,8 +33,8 @@ export function startDelivery(handler: LoadedHandler, message: CertifyMessage, d
     timer = setTimeout(() => {
       lock.abort(new Error("timed out"));
       reject(new UsageError(`handler ${handler.path}: handle() of message ${message.id} did not finish within ${HANDLE_TIMEOUT_MS} ms`, "handle() must settle; see docs/certify.md"));
-    }, HANDLE_TIMEOUT_MS);
-    timer.unref();
+    }, HANDLE_TIMEOUT_MS); // kept referenced: a handler that never settles must still end in this error
+
   });
   const run = (async (): Promise<Attempt> => {
     try {

@@ -8,15 +8,16 @@ import type { HandlerEnv, HandlerModule, Json } from "./types.js";
 
 const REQUIRED = ["handle", "snapshot", "reset"] as const;
 const EXTENSIONS = [".js", ".mjs", ".cjs", ".ts", ".mts"];
+/** Imports so far in this process: each gets a URL Node's module cache has never seen, so no two loads or restarts share module state. */
+let instances = 0;
 
 /**
  * A loaded handler module. A consumer restart calls the module's `restart()` when it exports one;
  * otherwise the module is imported again under a fresh URL, so its top-level state starts over
- * as in a new process (modules it imports are not re-evaluated).
+ * as in a new process (modules it imports are not re-evaluated). Every load is a fresh instance
+ * too: two LoadedHandlers of one file never share top-level state.
  */
 export class LoadedHandler {
-  private restarts = 0;
-
   private constructor(
     /** Path as the user gave it. */
     readonly path: string,
@@ -41,7 +42,7 @@ export class LoadedHandler {
     const ext = extname(absolutePath);
     if (!EXTENSIONS.includes(ext)) throw new UsageError(`handler ${path}: unsupported file type "${ext}"`, `use one of ${EXTENSIONS.join(", ")}`);
     const sha256 = createHash("sha256").update(source).digest("hex");
-    const module = await importHandler(path, absolutePath, "");
+    const module = await importHandler(path, absolutePath, `?gauntlet-instance=${++instances}`);
     return new LoadedHandler(path, absolutePath, sha256, env, module);
   }
 
@@ -56,8 +57,7 @@ export class LoadedHandler {
       await this.call("restart", () => this.module.restart!(this.env));
       return;
     }
-    this.restarts += 1;
-    this.module = await importHandler(this.path, this.absolutePath, `?gauntlet-restart=${this.restarts}`);
+    this.module = await importHandler(this.path, this.absolutePath, `?gauntlet-instance=${++instances}`);
   }
 
   /** reset(): drop every effect and all state, durable and in-memory. */

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { EXIT, GauntletError } from "../core/errors.js";
 import { brokersCommand } from "./brokers-command.js";
+import { certifyCommand } from "./certify-command.js";
 import { checkCommand } from "./check-command.js";
 import { conformanceCommand } from "./conformance-command.js";
 import { listCommand } from "./list-command.js";
@@ -63,6 +64,20 @@ function buildProgram(setCode: (code: number) => void): Command {
     .option("--json", "print results.json to stdout")
     .addOption(verbose)
     .action(async (file: string, opts) => setCode(await replayCommand(file, opts)));
+
+  program
+    .command("certify")
+    .description("certify a consumer handler idempotent under at-least-once delivery, or show the minimal schedule that breaks it")
+    .argument("<handler>", "module exporting handle(message, context), snapshot() and reset() (see docs/certify.md)")
+    .option("--runs <n>", "generated message sets and schedules (default 100)")
+    .option("--seed <n>", "fast-check seed (printed; reuse it to rerun the same cases)")
+    .option("--semantics <name>", "per-key-order (first deliveries of a key in send order) or unordered", "per-key-order")
+    .option("--broker <url>", "deliver through a broker with injected faults (memory://) instead of the in-process scheduler")
+    .option("--out <dir>", "report root directory", "reports")
+    .option("--json", "print results.json to stdout")
+    .option("--no-progress", "no progress line on stderr")
+    .addOption(verbose)
+    .action(async (handler: string, opts) => setCode(await certifyCommand(handler, opts)));
 
   program
     .command("conformance")

@@ -3,9 +3,10 @@ import { exitCodeFor } from "../core/result.js";
 import { startEnvironment } from "../brokers/resolve.js";
 import { redact } from "../brokers/url.js";
 import { historyMetrics } from "../report/index.js";
-import { readRepro } from "../runner/repro.js";
+import { readRepro, reproKind } from "../runner/repro.js";
 import { type ScenarioRun, runScenario } from "../runner/run-scenario.js";
 import { suiteByName } from "../../suites/index.js";
+import { replayCertifyCommand } from "./certify-command.js";
 import { positiveInt, shellQuote } from "./options.js";
 import { publish, summarize } from "./output.js";
 import { makeReportDir, newRunId } from "./report-dir.js";
@@ -20,9 +21,11 @@ export interface ReplayCommandOptions {
 
 /**
  * `gauntlet replay FILE`: re-run a repro file's scenario (N times with --times) and report how
- * often it reproduces; on the embedded broker every replay is identical.
+ * often it reproduces; on the embedded broker every replay is identical. Certify repros go to
+ * replayCertifyCommand.
  */
 export async function replayCommand(file: string, options: ReplayCommandOptions): Promise<number> {
+  if ((await reproKind(file)) === "certify") return replayCertifyCommand(file, options);
   const repro = await readRepro(file);
   const suite = suiteByName(repro.suite);
   const times = positiveInt("--times", options.times, 1, 10_000);

@@ -18,6 +18,16 @@ export interface ReproFile {
   scenario: Scenario;
 }
 
+/** The kind of a repro file: "certify" for `gauntlet certify` repros, else "suite"; unreadable files count as "suite" (readRepro explains). */
+export async function reproKind(path: string): Promise<"suite" | "certify"> {
+  try {
+    const raw = JSON.parse(await readFile(path, "utf8")) as { kind?: unknown } | null;
+    return raw?.kind === "certify" ? "certify" : "suite";
+  } catch {
+    return "suite";
+  }
+}
+
 export async function writeRepro(path: string, repro: ReproFile): Promise<void> {
   await writeFile(path, `${JSON.stringify(repro, null, 2)}\n`);
 }

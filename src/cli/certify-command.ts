@@ -1,0 +1,194 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { UsageError } from "../core/errors.js";
+import { type CertifyRun, certifyHandler } from "../certify/certify.js";
+import { LoadedHandler } from "../certify/handler.js";
+import { IN_PROCESS, validateCertifyRepro, writeCertifyRepro } from "../certify/repro.js";
+import { replayCertify, resolveHandlerPath } from "../certify/replay.js";
+import { deliveryModeOption, semanticsOption } from "../certify/options.js";
+import { type CertifyResults, certificateFor, formatCertify, gauntletVersion, writeCertifyReport } from "../certify/report.js";
+import { positiveInt, seedOption, shellQuote } from "./options.js";
+import { ProgressLine } from "./progress.js";
+import { makeReportDir, newRunId } from "./report-dir.js";
+import { onShutdown } from "./shutdown.js";
+
+export interface CertifyCommandOptions {
+  runs?: string;
+  seed?: string;
+  broker?: string;
+  semantics?: string;
+  out: string;
+  json?: boolean;
+  progress?: boolean;
+}
+
+/** Property runs of `gauntlet certify` when --runs is absent. */
+export const DEFAULT_CERTIFY_RUNS = 100;
+
+/** A fresh store directory for the handler, removed when the command ends or is interrupted. */
+export async function withStoreDir<T>(fn: (storeDir: string) => Promise<T>): Promise<T> {
+  const storeDir = await mkdtemp(join(tmpdir(), "gauntlet-certify-"));
+  const cleanup = () => rm(storeDir, { recursive: true, force: true });
+  const release = onShutdown(cleanup);
+  try {
+    return await fn(storeDir);
+  } finally {
+    await cleanup();
+    release();
+  }
+}
+
+/** Give the handler's restart() a chance to close connections before its store directory goes. */
+export async function closeQuietly(handler: LoadedHandler, storeDir: string): Promise<void> {
+  try {
+    await handler.module.restart?.({ storeDir });
+  } catch {
+    // the run is over; a failing restart() changes nothing now
+  }
+}
+
+/** `gauntlet certify HANDLER`: certify a consumer handler idempotent, or show the minimal schedule that breaks it. */
+export async function certifyCommand(handlerPath: string, options: CertifyCommandOptions): Promise<number> {
+  const runs = positiveInt("--runs", options.runs, DEFAULT_CERTIFY_RUNS);
+  const seed = seedOption(options.seed);
+  const semantics = semanticsOption(options.semantics);
+  const mode = deliveryModeOption(options.broker);
+  const broker = mode === "memory" ? "memory://" : IN_PROCESS;
+  const startedAt = new Date().toISOString();
+  const started = Date.now();
+  const progress = new ProgressLine(options.progress !== false && !options.json);
+  const { handler, run } = await withStoreDir(async (storeDir) => {
+    const handler = await LoadedHandler.load(handlerPath, { storeDir });
+    try {
+      const run = await certifyHandler(handler, {
+        runs,
+        seed,
+        semantics,
+        mode,
+        onProgress: (n, failed) => progress.update({ suite: "certify", run: Math.min(n, runs), runs, shrinks: Math.max(0, n - runs), failed }),
+      });
+      return { handler, run };
+    } finally {
+      progress.done();
+      await closeQuietly(handler, storeDir);
+    }
+  });
+  const runId = newRunId();
+  const reportDir = await makeReportDir(options.out, runId);
+  const handlerShown = relative(process.cwd(), handler.absolutePath) || handlerPath;
+  const rerun = ["npx gauntlet certify", shellQuote(handlerShown), "--seed", String(seed), "--runs", String(runs), "--semantics", semantics, ...(mode === "memory" ? ["--broker", "memory://"] : [])].join(" ");
+  const results: CertifyResults = {
+    runId,
+    command: rerun,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    verdict: run.certified,
+    handler: { path: handlerShown, sha256: handler.sha256 },
+    semantics,
+    broker,
+    seed,
+    runs: run.runs,
+    requestedRuns: runs,
+    shrinks: run.shrinks,
+    wallMs: Date.now() - started,
+    rerunCommand: rerun,
+    gauntletVersion: gauntletVersion(),
+    node: process.version,
+    reportDir,
+  };
+  if (run.certified) {
+    results.certificate = certificateFor(results, mode);
+  } else await recordCounterexample(results, run);
+  await writeCertifyReport(results);
+  print(results, options.json === true);
+  return results.verdict ? 0 : 1;
+}
+
+async function recordCounterexample(results: CertifyResults, run: CertifyRun): Promise<void> {
+  const c = run.counterexample!;
+  const f = run.failure!;
+  results.counterexample = { ...c, mechanisms: f.mechanisms, deliveries: f.deliveries, trace: f.trace, expected: f.expected, actual: f.actual, diff: f.diff };
+  const file = "repro-certify.json";
+  await writeCertifyRepro(join(results.reportDir, file), {
+    gauntlet: "repro",
+    version: 1,
+    kind: "certify",
+    handler: results.handler.path,
+    handlerSha256: results.handler.sha256,
+    semantics: results.semantics,
+    broker: results.broker,
+    seed: results.seed,
+    path: run.path,
+    mechanisms: f.mechanisms,
+    messages: c.messages,
+    ...(c.schedule ? { schedule: c.schedule } : { faults: c.faults }),
+    expected: f.expected,
+    actual: f.actual,
+  });
+  results.reproFile = file;
+  results.replayCommand = `npx gauntlet replay ${shellQuote(relative(process.cwd(), join(results.reportDir, file)))} --times 10`;
+}
+
+/** Print the console summary, or results.json with --json. */
+export function print(results: CertifyResults, json: boolean): void {
+  if (json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  else process.stdout.write(`${formatCertify(results, relative(process.cwd(), results.reportDir) || ".")}\n`);
+}
+
+/** Options `gauntlet replay` passes on for a certify repro. */
+export interface CertifyReplayOptions {
+  broker?: string;
+  times?: string;
+  out: string;
+  json?: boolean;
+}
+
+/** `gauntlet replay repro-certify.json [--times N]`: rerun the minimal schedule and report how often it still breaks the handler. */
+export async function replayCertifyCommand(file: string, options: CertifyReplayOptions): Promise<number> {
+  const repro = validateCertifyRepro(JSON.parse(await readFile(file, "utf8")), file);
+  const times = positiveInt("--times", options.times, 1, 10_000);
+  if (options.broker !== undefined && deliveryModeOption(options.broker) !== deliveryModeOption(repro.broker)) {
+    throw new UsageError(`--broker: this repro was found with deliveries from ${repro.broker} and replays only there`, "leave --broker out");
+  }
+  const startedAt = new Date().toISOString();
+  const started = Date.now();
+  const handlerPath = resolveHandlerPath(repro, file);
+  const { handler, outcome } = await withStoreDir(async (storeDir) => {
+    const handler = await LoadedHandler.load(handlerPath, { storeDir });
+    try {
+      return { handler, outcome: await replayCertify(handler, repro, times) };
+    } finally {
+      await closeQuietly(handler, storeDir);
+    }
+  });
+  const runId = newRunId();
+  const reportDir = await makeReportDir(options.out, runId);
+  const shown = outcome.shown;
+  const command = `npx gauntlet replay ${shellQuote(file)} --times ${times}`;
+  const results: CertifyResults = {
+    runId,
+    command,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    verdict: outcome.reproduced === 0,
+    handler: { path: relative(process.cwd(), handler.absolutePath) || handlerPath, sha256: handler.sha256 },
+    semantics: repro.semantics,
+    broker: repro.broker,
+    seed: repro.seed,
+    runs: times,
+    requestedRuns: times,
+    shrinks: 0,
+    wallMs: Date.now() - started,
+    replay: { file, times, reproduced: outcome.reproduced, handlerChanged: repro.handlerSha256 !== undefined && repro.handlerSha256 !== handler.sha256 },
+    rerunCommand: command,
+    gauntletVersion: gauntletVersion(),
+    node: process.version,
+    reportDir,
+  };
+  const c = repro.schedule ? { schedule: repro.schedule } : { faults: repro.faults };
+  results.counterexample = { messages: repro.messages, ...c, mechanisms: shown.mechanisms, deliveries: shown.deliveries, trace: shown.trace, expected: shown.expected, actual: shown.actual, diff: shown.diff };
+  await writeCertifyReport(results);
+  print(results, options.json === true);
+  return results.verdict ? 0 : 1;
+}
