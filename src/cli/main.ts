@@ -56,7 +56,7 @@ function buildProgram(setCode: (code: number) => void): Command {
 
   program
     .command("replay")
-    .description("re-run a repro file written by gauntlet run")
+    .description("re-run a repro file written by gauntlet run or gauntlet certify")
     .argument("<file>", "repro-<suite>.json")
     .option("--broker <url>", "broker URL (default: the one in the repro file)")
     .option("--times <n>", "replay N times and report how often it reproduces", "1")
