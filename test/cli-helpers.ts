@@ -19,9 +19,15 @@ export function gauntlet(args: string[], cwd = ROOT, env: Record<string, string>
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const created: string[] = [];
+// Registered once per test file at import, so dirs made inside a test are removed too.
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A temp directory removed after the test file. */
 export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "gauntlet-test-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  created.push(dir);
   return dir;
 }
