@@ -1,65 +1,56 @@
-import { spawnSync } from "node:child_process";
 import { UsageError } from "../core/errors.js";
-import { RABBITMQ_INSTALL, type RabbitMqNodeState, rabbitMqInstalled, startRabbitMqNode, stopRabbitMqNode } from "../brokers/local/rabbitmq-node.js";
+import type { LocalService, ServiceState } from "../brokers/local/service.js";
+import { KNOWN_SERVICES, LOCAL_SERVICES, serviceByName } from "../brokers/local/services.js";
 import { alive, clearState, readState, writeState } from "../brokers/local/state.js";
-
-const KNOWN = ["rabbitmq", "kafka", "toxiproxy"] as const;
-const AVAILABLE = ["rabbitmq"];
 
 interface BrokerStatus {
   name: string;
   installed: boolean;
   running: boolean;
+  location?: string;
   url?: string;
+  urls?: Record<string, string>;
   pid?: number;
   dir?: string;
   note?: string;
 }
 
-function pick(names: string[]): string[] {
-  for (const n of names) {
-    if (!(KNOWN as readonly string[]).includes(n)) throw new UsageError(`unknown broker "${n}"`, `expected one of ${KNOWN.join(", ")}`);
-  }
-  return names.length ? names : AVAILABLE;
+function pick(names: string[]): LocalService<ServiceState>[] {
+  if (!names.length) return [...LOCAL_SERVICES];
+  return names.map((n) => {
+    const service = serviceByName(n);
+    if (service) return service;
+    if ((KNOWN_SERVICES as readonly string[]).includes(n)) {
+      throw new UsageError(`brokers: ${n} is not available in this version`, `available: ${LOCAL_SERVICES.map((s) => s.name).join(", ")} (docker-compose.yml has the others for Docker users)`);
+    }
+    throw new UsageError(`unknown broker "${n}"`, `expected one of ${KNOWN_SERVICES.join(", ")}`);
+  });
 }
 
-function notYet(name: string): never {
-  throw new UsageError(`brokers: ${name} is not available in this version`, "rabbitmq is; Kafka and toxiproxy provisioning are being added (docker-compose.yml has both for Docker users)");
-}
+const say = (line: string) => process.stdout.write(`${line}\n`);
 
-/** `gauntlet brokers install|up|down|status [names]`: local, Docker-free brokers. */
+/** `gauntlet brokers install|up|down|status [names]`: local, Docker-free brokers and toxiproxy. */
 export async function brokersCommand(action: string, names: string[], options: { json?: boolean }): Promise<number> {
-  const chosen = pick(names);
   switch (action) {
     case "install":
-      for (const name of chosen) (name === "rabbitmq" ? installRabbitMq() : notYet(name));
+      for (const service of pick(names)) await service.install(say);
       return 0;
     case "up":
-      for (const name of chosen) {
-        if (name !== "rabbitmq") notYet(name);
-        const running = await readState<RabbitMqNodeState>("rabbitmq");
-        if (running && alive(running.pid)) {
-          process.stdout.write(`rabbitmq already up: ${running.url}\n`);
-          continue;
-        }
-        const node = await startRabbitMqNode({ keepRunning: true });
-        await writeState("rabbitmq", node.state);
-        process.stdout.write(`rabbitmq up: ${node.url}  (data in ${node.dir})\n`);
-      }
+      for (const service of pick(names)) await up(service);
       return 0;
     case "down":
-      for (const name of chosen) {
-        const state = name === "rabbitmq" ? await readState<RabbitMqNodeState>(name) : undefined;
-        if (state) await stopRabbitMqNode(state);
-        await clearState(name);
-        process.stdout.write(`${name} down\n`);
+      // Stop in reverse order: the proxy before the brokers behind it.
+      for (const service of pick(names).reverse()) {
+        const state = await readState<ServiceState>(service.name);
+        if (state) await service.stop(state);
+        await clearState(service.name);
+        say(`${service.name} down`);
       }
       return 0;
     case "status": {
-      const statuses: BrokerStatus[] = [];
-      for (const name of KNOWN) statuses.push(await statusOf(name));
-      if (options.json) process.stdout.write(`${JSON.stringify({ brokers: statuses }, null, 2)}\n`);
-      else for (const s of statuses) process.stdout.write(`${s.name.padEnd(10)} installed: ${s.installed ? "yes" : "no "}  running: ${s.running ? `yes  ${s.url}` : "no"}${s.note ? `  (${s.note})` : ""}\n`);
+      const statuses = await Promise.all(KNOWN_SERVICES.map(statusOf));
+      if (options.json) say(JSON.stringify({ brokers: statuses }, null, 2));
+      else for (const s of statuses) say(`${s.name.padEnd(10)} installed: ${s.installed ? "yes" : "no "}  running: ${s.running ? `yes  ${s.url}` : "no"}${s.note ? `  (${s.note})` : ""}`);
       return 0;
     }
     default:
@@ -67,22 +58,30 @@ export async function brokersCommand(action: string, names: string[], options: {
   }
 }
 
-async function statusOf(name: (typeof KNOWN)[number]): Promise<BrokerStatus> {
-  if (name !== "rabbitmq") return { name, installed: false, running: false, note: "not available in this version" };
-  const state = await readState<RabbitMqNodeState>(name);
-  const running = state !== undefined && alive(state.pid);
-  return { name, installed: rabbitMqInstalled(), running, ...(running ? { url: state.url, pid: state.pid, dir: state.dir } : {}) };
-}
-
-function installRabbitMq(): void {
-  if (rabbitMqInstalled()) {
-    process.stdout.write("rabbitmq: already installed (Debian rabbitmq-server)\n");
+async function up(service: LocalService<ServiceState>): Promise<void> {
+  const running = await readState<ServiceState>(service.name);
+  if (running && alive(running.pid)) {
+    say(`${service.name} already up: ${running.url}`);
     return;
   }
-  if (process.getuid?.() !== 0) throw new UsageError("installing rabbitmq-server needs root", `run: sudo ${RABBITMQ_INSTALL}`);
-  process.stdout.write("rabbitmq: installing Debian's rabbitmq-server (apt-get)...\n");
-  for (const args of [["update", "-qq"], ["install", "-y", "-qq", "rabbitmq-server"]]) {
-    const r = spawnSync("apt-get", args, { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-    if (r.status !== 0) throw new UsageError(`apt-get ${args.join(" ")} failed (exit ${r.status})`, RABBITMQ_INSTALL);
-  }
+  if (running) await service.stop(running); // a crashed instance: clean its directory first
+  if (!service.installed()) throw new UsageError(`${service.name} is not installed`, `run: npx gauntlet brokers install ${service.name}   (or: ${service.installHint})`);
+  const state = await service.start();
+  await writeState(service.name, state);
+  say(`${service.name} up: ${state.url}  (data in ${state.dir})`);
+}
+
+async function statusOf(name: string): Promise<BrokerStatus> {
+  const service = serviceByName(name);
+  if (!service) return { name, installed: false, running: false, note: "not available in this version" };
+  const state = await readState<ServiceState>(name);
+  const running = state !== undefined && alive(state.pid);
+  const location = service.location();
+  return {
+    name,
+    installed: service.installed(),
+    running,
+    ...(location ? { location } : {}),
+    ...(running ? { url: state.url, ...(state.urls ? { urls: state.urls } : {}), pid: state.pid, dir: state.dir } : {}),
+  };
 }
