@@ -8,8 +8,13 @@ export function gauntletCache(): string {
   return process.env.GAUNTLET_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "gauntlet");
 }
 
+/** Where running brokers' state files live (GAUNTLET_STATE_DIR isolates tests without a new cache). */
+function stateDir(): string {
+  return process.env.GAUNTLET_STATE_DIR ?? join(gauntletCache(), "brokers");
+}
+
 function stateFile(name: string): string {
-  return join(gauntletCache(), "brokers", `${name}.json`);
+  return join(stateDir(), `${name}.json`);
 }
 
 /** Read a running broker's recorded state, if any. */
@@ -22,7 +27,7 @@ export async function readState<T>(name: string): Promise<T | undefined> {
 }
 
 export async function writeState(name: string, state: unknown): Promise<void> {
-  await mkdir(join(gauntletCache(), "brokers"), { recursive: true });
+  await mkdir(stateDir(), { recursive: true });
   await writeFile(stateFile(name), `${JSON.stringify(state, null, 2)}\n`);
 }
 
