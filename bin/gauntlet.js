@@ -31,6 +31,13 @@ for (const stream of [process.stdout, process.stderr]) {
     throw err;
   });
 }
+// kafkajs 2.2.4 (unmaintained) schedules negative timeouts on Node >= 23 and adds listeners per
+// retry; those warnings are noise in Gauntlet's output. Everything else is still printed.
+const QUIET = new Set(["TimeoutNegativeWarning", "MaxListenersExceededWarning"]);
+process.removeAllListeners("warning");
+process.on("warning", (w) => {
+  if (!QUIET.has(w.name) || process.env.GAUNTLET_DEBUG) process.stderr.write(`${w.name}: ${w.message}\n`);
+});
 const { main } = await import("../dist/src/cli/main.js");
 process.exitCode = await main(process.argv.slice(2));
 // Every command closes what it opened; should a client library still hold a timer or socket,

@@ -1,6 +1,7 @@
 import type { StartedEnvironment } from "../core/driver.js";
 import { UsageError } from "../core/errors.js";
 import { startAmqpEnvironment } from "../drivers/amqp/environment.js";
+import { startKafkaEnvironment } from "../drivers/kafka/environment.js";
 import { startMemoryEnvironment } from "./memory/environment.js";
 import { parseBrokerUrl, redact } from "./url.js";
 
@@ -12,10 +13,12 @@ export async function startEnvironment(raw: string): Promise<StartedEnvironment>
       return startMemoryEnvironment(redact(raw), url);
     case "amqp":
       return startAmqpEnvironment(redact(raw), url);
+    case "kafka":
+      return startKafkaEnvironment(redact(raw), url);
     default:
       throw new UsageError(
         `--broker: the ${scheme}:// driver is not available in this version of Gauntlet`,
-        "use memory:// (the embedded reference broker) or amqp:// (RabbitMQ); Kafka and Service Bus drivers are being added",
+        "use memory:// (the embedded reference broker), amqp:// (RabbitMQ) or kafka://; the Service Bus driver is being added",
       );
   }
 }

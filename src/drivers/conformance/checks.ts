@@ -173,11 +173,22 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
       expectThat(d1?.id === "a1", `first delivery was ${d1?.id}, expected a1`);
       const second = await driver.consumer(q, { mode: "peek-lock" });
       const early = await second.receive(1, LOCK_MS / 10);
-      expectThat(early.length === 0, `another consumer got ${early[0]?.id} while key A was held`);
-      await first.settle(d1, "complete");
-      const [d2] = await second.receive(1, WAIT_MS);
-      expectThat(d2?.id === "a2", `after a1 was completed the next delivery was ${d2?.id ?? "nothing"}`);
-      await second.settle(d2, "complete");
+      expectThat(early[0]?.id !== "a2", "another consumer got a2 before a1 was settled");
+      // A Kafka member may lose the key's partition to the newcomer: its settle then fails
+      // definitely, and a1 (not a2) must come next.
+      const settled = await first.settle(d1, "complete").then(
+        () => true,
+        (err: unknown) => (err instanceof DefiniteFailure ? false : Promise.reject(err)),
+      );
+      expectThat(!settled || early.length === 0, `another consumer got ${early[0]?.id} while key A was held, and the holder's complete still succeeded`);
+      const expected = settled ? "a2" : "a1";
+      // The key may stay with its holder (a Kafka partition owner) or move on (a released session).
+      let holder = second;
+      let d2 = early[0];
+      if (!d2) [d2] = await second.receive(1, LOCK_MS);
+      if (!d2) [d2, holder] = [(await first.receive(1, WAIT_MS))[0], first];
+      expectThat(d2?.id === expected, `after a1 was ${settled ? "completed" : "lost to a rebalance"} the next delivery was ${d2?.id ?? "nothing"}, expected ${expected}`);
+      await holder.settle(d2!, "complete");
     },
   },
   {
@@ -228,9 +239,14 @@ export const CONFORMANCE_CHECKS: readonly ConformanceCheck[] = [
       await (await driver.producer()).send(q, [{ id: "a" }]);
       await (await driver.producer()).send(q, [{ id: "b" }]);
       const [c1, c2] = [await driver.consumer(q, { mode: "peek-lock" }), await driver.consumer(q, { mode: "peek-lock" })];
-      const got1 = await c1.receive(1, WAIT_MS);
-      const got2 = await c2.receive(2, WAIT_MS);
-      const ids = [...got1, ...got2].map((d) => d.id).sort();
+      // Neither settles, so nothing may be handed to both; whichever holds a message (a Kafka
+      // partition owner, or any queue consumer) delivers it.
+      const got: string[] = [];
+      const deadline = Date.now() + WAIT_MS * 2;
+      while (got.length < 2 && Date.now() < deadline) {
+        for (const c of [c1, c2]) got.push(...(await c.receive(1, LOCK_MS / 4)).map((d) => d.id));
+      }
+      const ids = got.sort();
       expectThat(ids.join(",") === "a,b", `two consumers got ${ids.join(",")}, expected a and b once each`);
     },
   },

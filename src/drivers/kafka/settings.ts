@@ -1,0 +1,45 @@
+import { UsageError } from "../../core/errors.js";
+
+/** Options read from a kafka:// URL: `kafka://host:port[,host:port]?idempotent=true&acks=all&partitions=3`. */
+export interface KafkaSettings {
+  brokers: string[];
+  /** kafkajs idempotent producer: sequence numbers let the broker drop its retries' duplicates. */
+  idempotent: boolean;
+  /** -1 (all in-sync replicas), 1 (leader) or 0 (no ack: the send cannot be confirmed). */
+  acks: -1 | 0 | 1;
+  /** Partitions per topic Gauntlet creates; keys map to partitions with kafkajs' default partitioner. */
+  partitions: number;
+  /** Producer retries inside the client (kafkajs default 5). */
+  retries: number;
+}
+
+const PARAMS = ["idempotent", "acks", "partitions", "retries"];
+
+export function parseKafkaUrl(url: URL): KafkaSettings {
+  for (const name of url.searchParams.keys()) {
+    if (!PARAMS.includes(name)) throw new UsageError(`--broker: unknown kafka:// option "${name}"`, `expected ${PARAMS.join(", ")}`);
+  }
+  if (url.username || url.password) throw new UsageError("--broker: kafka:// with credentials (SASL) is not supported yet", "use a PLAINTEXT listener, e.g. kafka://127.0.0.1:9092");
+  const hosts = decodeURIComponent(url.host + (url.pathname === "/" ? "" : url.pathname)).split(",").filter(Boolean);
+  if (hosts.length === 0 || hosts.some((h) => !/^[^:]+:\d+$/.test(h))) {
+    throw new UsageError(`--broker: kafka:// needs host:port, got "${hosts.join(",")}"`, "e.g. kafka://127.0.0.1:9092 (npx gauntlet brokers status lists the local one)");
+  }
+  const flag = (name: string, fallback: boolean): boolean => {
+    const v = url.searchParams.get(name);
+    if (v === null) return fallback;
+    if (v === "true" || v === "false") return v === "true";
+    throw new UsageError(`--broker: ${name}="${v}" must be true or false`, `e.g. kafka://127.0.0.1:9092?${name}=false`);
+  };
+  const acksText = url.searchParams.get("acks") ?? "all";
+  const acks = ({ all: -1, "-1": -1, "1": 1, "0": 0 } as const)[acksText as "all"];
+  if (acks === undefined) throw new UsageError(`--broker: acks="${acksText}" must be all, 1 or 0`, "e.g. kafka://127.0.0.1:9092?acks=all");
+  const idempotent = flag("idempotent", true);
+  if (idempotent && acks !== -1) throw new UsageError("--broker: an idempotent producer needs acks=all", "drop acks= or set idempotent=false");
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const text = url.searchParams.get(name);
+    const n = text === null ? fallback : Number(text);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--broker: ${name}="${text}" must be an integer from ${min} to ${max}`);
+    return n;
+  };
+  return { brokers: hosts, idempotent, acks, partitions: int("partitions", 3, 1, 64), retries: int("retries", 5, 0, 100) };
+}

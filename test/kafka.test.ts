@@ -1,0 +1,68 @@
+import { existsSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KAFKA_INSTALL, kafkaInstalled } from "../src/brokers/local/kafka-install.js";
+import { type StartedKafkaNode, startKafkaNode } from "../src/brokers/local/kafka-node.js";
+import { freePort } from "../src/brokers/local/free-port.js";
+import { alive } from "../src/brokers/local/state.js";
+import { startEnvironment } from "../src/brokers/resolve.js";
+import { CONFORMANCE_CHECKS, runConformance } from "../src/drivers/conformance/index.js";
+import { requireBroker } from "./broker-gate.js";
+import { gauntlet, tempDir } from "./cli-helpers.js";
+
+describe("Kafka (a private KRaft node from Maven Central jars)", () => {
+  if (!requireBroker("Kafka", kafkaInstalled(), KAFKA_INSTALL)) return;
+  let node: StartedKafkaNode;
+  const out = tempDir();
+  beforeAll(async () => {
+    node = await startKafkaNode();
+  }, 120_000);
+  afterAll(async () => node?.stop());
+
+  it("passes the conformance kit (n/a where Kafka has no such thing)", async () => {
+    const env = await startEnvironment(node.url);
+    const results = await runConformance(env, CONFORMANCE_CHECKS);
+    expect(results.filter((r) => r.status === "fail")).toEqual([]);
+    const status = Object.fromEntries(results.map((r) => [r.name, r.status]));
+    expect(status).toMatchObject({ "send-receive-complete": "pass", "ordered-keys": "pass", "topic-fan-out": "pass", "competing-consumers": "pass", "abandon-redelivers": "n/a", "dead-letter-with-reason": "n/a" });
+  }, 120_000);
+
+  it("runs the foundation suites: valid where they apply, n/a where Kafka lacks the capability", () => {
+    const r = gauntlet(["run", "--broker", node.url, "at-least-once", "ordering-per-key", "dead-letter", "lock-expiry", "--runs", "4", "--seed", "5", "--out", out, "--json", "--no-progress"]);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    const verdicts = Object.fromEntries(summary.suites.map((s: { suite: string; verdict: unknown; notApplicable?: string }) => [s.suite, s.notApplicable ? "n/a" : s.verdict]));
+    expect(verdicts).toEqual({ "at-least-once": true, "ordering-per-key": true, "dead-letter": "n/a", "lock-expiry": "n/a" });
+  }, 240_000);
+
+  it("rejects kafka:// options it does not know, naming the valid ones", () => {
+    const r = gauntlet(["run", "--broker", `${node.url}?acks=2`, "--runs", "1", "--out", out]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/acks="2" must be all, 1 or 0/);
+  });
+});
+
+describe("gauntlet brokers up / status / down (Kafka)", () => {
+  if (!requireBroker("Kafka", kafkaInstalled(), KAFKA_INSTALL)) return;
+  it("starts a node that outlives the command, lists its direct and proxied URLs, and stops it leaving nothing", () => {
+    // Reuse the installed jars: only the state directory is private to this test.
+    const vars = { GAUNTLET_STATE_DIR: tempDir() };
+    expect(gauntlet(["brokers", "up", "kafka"], undefined, vars).code).toBe(0);
+    const status = JSON.parse(gauntlet(["brokers", "status", "--json"], undefined, vars).stdout);
+    const kafka = status.brokers.find((b: { name: string }) => b.name === "kafka");
+    expect(kafka).toMatchObject({ installed: true, running: true, url: expect.stringMatching(/^kafka:\/\/127\.0\.0\.1:\d+$/), urls: { proxied: expect.stringMatching(/^kafka:\/\/127\.0\.0\.1:\d+$/) } });
+    expect(gauntlet(["brokers", "down", "kafka"], undefined, vars).code).toBe(0);
+    expect(alive(kafka.pid)).toBe(false);
+    expect(existsSync(kafka.dir)).toBe(false);
+  }, 120_000);
+});
+
+describe("an unreachable Kafka", () => {
+  it("exits 4 with a message within 10 s", async () => {
+    const port = await freePort();
+    const started = Date.now();
+    const r = gauntlet(["run", "--broker", `kafka://127.0.0.1:${port}`, "at-least-once", "--runs", "1"]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/cannot connect to Kafka/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
