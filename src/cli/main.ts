@@ -41,6 +41,8 @@ function buildProgram(setCode: (code: number) => void): Command {
     .option("--runs <n>", `property runs per suite (default ${DEFAULT_RUNS})`)
     .option("--out <dir>", "report root directory", "reports")
     .option("--json", "print results.json to stdout instead of the table")
+    .option("--shrink-budget <seconds>", "stop shrinking this long after the first failure (default 60 on real brokers, unlimited on memory://)")
+    .option("--faults <names>", "inject fault windows generated with the workload: latency, bandwidth, timeout, reset-peer, cut, slicer, kill, pause, restart (see docs/faults.md)")
     .option("--no-progress", "no progress line on stderr")
     .addOption(verbose)
     .action(async (suites: string[], opts) => setCode(await runCommand(suites, opts)));

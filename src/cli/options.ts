@@ -1,3 +1,4 @@
+import { FAULT_NAMES, type FaultName, isFaultName } from "../core/faults.js";
 import { UsageError } from "../core/errors.js";
 
 /** Parse a positive integer option, naming the option in the error. */
@@ -24,4 +25,15 @@ export function useColor(): boolean {
 /** A quoted shell word, for commands printed for people to copy. */
 export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `--faults a,b`: known fault names (see docs/faults.md), deduplicated. */
+export function parseFaults(text: string | undefined): FaultName[] {
+  if (text === undefined) return [];
+  const names = [...new Set(text.split(",").map((n) => n.trim()).filter(Boolean))];
+  for (const n of names) {
+    if (!isFaultName(n)) throw new UsageError(`--faults: unknown fault "${n}"`, `expected some of ${FAULT_NAMES.join(", ")}`);
+  }
+  if (names.length === 0) throw new UsageError("--faults: no fault named", `e.g. --faults reset-peer,latency`);
+  return names as FaultName[];
 }

@@ -30,7 +30,9 @@ export async function replayCommand(file: string, options: ReplayCommandOptions)
   const suite = suiteByName(repro.suite);
   const times = positiveInt("--times", options.times, 1, 10_000);
   const brokerUrl = options.broker ?? repro.broker;
-  const env = await startEnvironment(brokerUrl);
+  // A repro with fault windows needs an environment that can inject those faults again.
+  const faults = [...new Set((repro.scenario.faults ?? []).map((f) => f.name))];
+  const env = await startEnvironment(brokerUrl, { faults });
   const release = onShutdown(() => env.stop());
   const startedAt = new Date().toISOString();
   const started = Date.now();

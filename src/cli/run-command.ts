@@ -9,7 +9,7 @@ import { historyMetrics } from "../report/index.js";
 import { writeRepro } from "../runner/repro.js";
 import { runSuite } from "../runner/run-suite.js";
 import { SUITES, suiteByName } from "../../suites/index.js";
-import { positiveInt, seedOption, shellQuote } from "./options.js";
+import { parseFaults, positiveInt, seedOption, shellQuote } from "./options.js";
 import { publish, summarize } from "./output.js";
 import { ProgressLine } from "./progress.js";
 import { makeReportDir, newRunId } from "./report-dir.js";
@@ -22,6 +22,8 @@ export interface RunCommandOptions {
   out: string;
   json?: boolean;
   progress?: boolean;
+  faults?: string;
+  shrinkBudget?: string;
 }
 
 export const DEFAULT_RUNS = 25;
@@ -32,7 +34,10 @@ export async function runCommand(suiteNames: string[], options: RunCommandOption
   const runs = positiveInt("--runs", options.runs, DEFAULT_RUNS);
   const seed = seedOption(options.seed);
   const broker = redact(options.broker);
-  const env = await startEnvironment(options.broker);
+  const faults = parseFaults(options.faults);
+  // Shrinking on a real broker costs real time per run; the embedded broker shrinks to the end.
+  const shrinkBudget = positiveInt("--shrink-budget", options.shrinkBudget, options.broker.startsWith("memory:") ? 86_400 : 60, 86_400);
+  const env = await startEnvironment(options.broker, { faults });
   const release = onShutdown(() => env.stop());
   const startedAt = new Date().toISOString();
   const runId = newRunId();
@@ -50,6 +55,8 @@ export async function runCommand(suiteNames: string[], options: RunCommandOption
         seed,
         livePath: join(liveDir, `${suite.name}.jsonl`),
         onProgress: (p) => progress.update(p),
+        faults,
+        shrinkBudgetMs: shrinkBudget * 1000,
       });
       progress.done();
       if (representative) {
@@ -79,7 +86,7 @@ export async function runCommand(suiteNames: string[], options: RunCommandOption
     await env.stop();
     release();
   }
-  const rerun = ["npx gauntlet run", ...suites.map((s) => s.name), "--broker", shellQuote(broker), "--seed", String(seed), "--runs", String(runs)].join(" ");
+  const rerun = ["npx gauntlet run", ...suites.map((s) => s.name), "--broker", shellQuote(broker), "--seed", String(seed), "--runs", String(runs), ...(faults.length ? ["--faults", faults.join(",")] : [])].join(" ");
   const summary = summarize({ runId, command: rerun, startedAt, broker, seed, suites: outcomes, reportDir });
   await publish(summary, histories, options.json === true);
   return exitCodeFor(summary.verdict);

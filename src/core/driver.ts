@@ -1,6 +1,7 @@
 import type { Capability } from "./capabilities.js";
 import type { Clock } from "./clock.js";
 import type { EntitySpec } from "./entities.js";
+import type { FaultInjector } from "./faults.js";
 import type { Delivery, SentMessage, SettleOutcome } from "./history.js";
 
 /**
@@ -58,6 +59,8 @@ export interface StartedEnvironment {
   readonly url: string;
   /** Connect a driver for one scenario run. `seed` drives embedded brokers' scheduling. */
   connect(options: { seed: number; runId: string }): Promise<Driver>;
+  /** Present when the environment was started with faults (`gauntlet run --faults`). */
+  readonly faults?: FaultInjector;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }

@@ -64,6 +64,8 @@ export interface SuiteOutcome {
   wallMs: number;
   /** Infrastructure error that stopped the suite (verdict "unknown"). */
   error?: string;
+  /** Something the reader should know about how the verdict was reached (e.g. shrinking cut short). */
+  note?: string;
 }
 
 /** What `gauntlet run` / `replay` / `check` produce: results.json. */

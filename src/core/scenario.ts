@@ -1,4 +1,5 @@
 import type { EntitySpec } from "./entities.js";
+import type { FaultStep } from "./faults.js";
 import type { SentMessage } from "./history.js";
 
 /**
@@ -15,6 +16,8 @@ export interface Scenario {
   consumers: ConsumerPlan[];
   /** Longest the consumer phase may run (ms) before the final drain. */
   durationMs: number;
+  /** Fault windows the nemesis opens during the run (absent: none). */
+  faults?: FaultStep[];
 }
 
 export interface ProducerPlan {

@@ -15,4 +15,8 @@ export interface Suite {
   /** Scenario generator, given what the broker can do. */
   scenarios(capabilities: ReadonlySet<Capability>): Arbitrary<Scenario>;
   readonly checkers: readonly Checker[];
+  /** Meaningless without faults (`--faults`): reported n/a when run without them. */
+  readonly needsFaults?: boolean;
+  /** How this suite's fault windows are generated when --faults is given (count, horizon). */
+  readonly faultSchedule?: { maxWindows?: number; horizonMs?: number };
 }

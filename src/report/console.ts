@@ -81,6 +81,7 @@ export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions):
   lines.push(`rerun: ${printable(summary.command)}`);
   for (const s of summary.suites) {
     if (s.verdict === true) continue;
+    if (s.note) lines.push(`note ${printable(s.suite)}: ${printable(s.note)}`);
     if (s.replayCommand) lines.push(`replay ${printable(s.suite)}: ${printable(s.replayCommand)}`);
     else if (s.notApplicable === undefined) {
       const path = s.path ? `, path ${printable(s.path)}` : "";

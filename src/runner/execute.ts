@@ -6,6 +6,8 @@ import { copiesOf } from "../core/entities.js";
 import { NS_PER_MS } from "../core/clock.js";
 import { ProcessId, type Recorder } from "../history/recorder.js";
 import { recordOp } from "./op.js";
+import { Nemesis } from "./nemesis.js";
+import type { FaultInjector } from "../core/faults.js";
 
 /** Longest a consumer waits in one receive, ms. */
 const RECEIVE_WAIT_MS = 20;
@@ -17,6 +19,8 @@ export interface ExecuteOptions {
   claims: Claims;
   checkers: string[];
   clockToleranceMs?: number;
+  /** Injector for the scenario's fault windows (none: faults in the scenario are not applied). */
+  faults?: FaultInjector;
 }
 
 /**
@@ -41,11 +45,16 @@ export async function executeScenario(scenario: Scenario, driver: Driver, record
 
   const deadline = clock.now() + scenario.durationMs * NS_PER_MS;
   const state = { producersDone: false, deadline };
+  const nemesis = options.faults && scenario.faults?.length ? new Nemesis(scenario.faults, options.faults, recorder, clock) : undefined;
   const producing = Promise.all(scenario.producers.map((p) => runProducer(p, driver, recorder)));
   const consuming = Promise.all(scenario.consumers.map((c) => runConsumer(c, driver, recorder, state)));
-  await producing;
-  state.producersDone = true;
-  await consuming;
+  try {
+    await producing;
+    state.producersDone = true;
+    await consuming;
+  } finally {
+    await nemesis?.finish();
+  }
   await drainAll(scenario, driver, recorder);
 }
 

@@ -43,6 +43,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         broker: options.env.url,
         claims: options.claims,
         checkers: options.checkers.map((c) => c.name),
+        ...(options.env.faults ? { faults: options.env.faults } : {}),
       });
     } finally {
       await driver.close().catch(() => {});

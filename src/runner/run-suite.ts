@@ -4,6 +4,8 @@ import type { StartedEnvironment } from "../core/driver.js";
 import { missingCapabilities } from "../core/capabilities.js";
 import type { SuiteOutcome } from "../core/run.js";
 import type { Suite } from "../core/suite.js";
+import type { FaultName } from "../core/faults.js";
+import { faultScheduleArbitrary } from "../faults/schedule-arbitrary.js";
 import { describeError } from "../core/errors.js";
 import { type ScenarioRun, runScenario } from "./run-scenario.js";
 
@@ -24,6 +26,10 @@ export interface RunSuiteOptions {
   /** Live history file for the run in progress. */
   livePath?: string;
   onProgress?: (progress: SuiteProgress) => void;
+  /** Stop shrinking this long after the first failure (real brokers: every run costs real time). */
+  shrinkBudgetMs?: number;
+  /** Faults to generate windows of (`--faults`); the environment must offer them (env.faults). */
+  faults?: readonly FaultName[];
 }
 
 /** A suite's outcome plus the run whose history represents it. */
@@ -49,6 +55,10 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions): Promise<
     const message = `cannot connect to the broker: ${describeError(error)}`;
     return { outcome: { ...base, verdict: "unknown", results: {}, runs: 0, wallMs: Date.now() - started, error: message } };
   }
+  if (suite.needsFaults && !options.faults?.length) {
+    const reason = "needs network faults between clients and the broker: add --faults (e.g. --faults reset-peer)";
+    return { outcome: { ...base, verdict: true, notApplicable: reason, results: {}, runs: 0, wallMs: Date.now() - started } };
+  }
   const missing = missingCapabilities(suite.requires, capabilities);
   if (missing.length > 0) {
     const reason = `broker lacks ${missing.join(", ")}`;
@@ -59,7 +69,18 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions): Promise<
   let lastRun: ScenarioRun | undefined;
   let lastFailing: ScenarioRun | undefined;
   let lastUnknown: ScenarioRun | undefined;
-  const property = fc.asyncProperty(suite.scenarios(capabilities), async (scenario) => {
+  // The fault schedule is a second, independent arbitrary, so it shrinks alongside the workload.
+  const scenarios = options.faults?.length
+    ? fc.tuple(suite.scenarios(capabilities), faultScheduleArbitrary({ names: options.faults, ...suite.faultSchedule })).map(([s, faults]) => ({ ...s, faults }))
+    : suite.scenarios(capabilities);
+  let firstFailureAt: number | undefined;
+  let shrinkStopped = false;
+  const property = fc.asyncProperty(scenarios, async (scenario) => {
+    // Past the budget, further shrink candidates are not run: the smallest failure so far stands.
+    if (firstFailureAt !== undefined && Date.now() - firstFailureAt > (options.shrinkBudgetMs ?? Infinity)) {
+      shrinkStopped = true;
+      return true;
+    }
     const run = await runScenario(scenario, {
       env: options.env,
       checkers: suite.checkers,
@@ -69,7 +90,10 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions): Promise<
     });
     executed += 1;
     lastRun = run;
-    if (run.result.valid === false) lastFailing = run;
+    if (run.result.valid === false) {
+      lastFailing = run;
+      firstFailureAt ??= Date.now();
+    }
     if (run.result.valid === "unknown") lastUnknown = run;
     options.onProgress?.({
       suite: suite.name,
@@ -101,5 +125,6 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions): Promise<
   };
   const error = propertyError ?? (verdict === "unknown" ? representative?.result.error : undefined);
   if (error) outcome.error = error;
+  if (shrinkStopped) outcome.note = `shrinking stopped after the ${Math.round((options.shrinkBudgetMs ?? 0) / 1000)} s budget (--shrink-budget): the counterexample is the smallest found by then`;
   return { outcome, representative };
 }

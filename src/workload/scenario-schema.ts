@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Scenario } from "../core/scenario.js";
 import { UsageError } from "../core/errors.js";
+import { FAULT_NAMES } from "../core/faults.js";
 import { entitySchema } from "../history/schema.js";
 
 const ms = z.number().nonnegative();
@@ -44,6 +45,17 @@ export const scenarioSchema = z.object({
     }),
   ),
   durationMs: z.number().positive(),
+  faults: z
+    .array(
+      z.object({
+        name: z.enum(FAULT_NAMES),
+        atMs: ms,
+        durationMs: z.number().positive(),
+        params: z.record(z.string(), z.number()).optional(),
+        stream: z.enum(["upstream", "downstream"]).optional(),
+      }),
+    )
+    .optional(),
 });
 
 /** Validate a parsed scenario; errors name the field. */

@@ -1,5 +1,8 @@
 import type { Driver, StartedEnvironment } from "../../core/driver.js";
 import { InfrastructureError, UsageError } from "../../core/errors.js";
+import { type FaultInjector, type FaultName, NETWORK_FAULTS } from "../../core/faults.js";
+import { networkFaults } from "../../faults/network.js";
+import { acquireToxiproxy } from "../../faults/toxiproxy-for-run.js";
 import { AmqpDriver, type AmqpSettings } from "./driver.js";
 
 const PARAMS = ["queue-type"];
@@ -19,7 +22,7 @@ export function parseAmqpUrl(url: URL): AmqpSettings {
 }
 
 /** An external RabbitMQ reached by URL; each connect() opens a fresh driver with its own entities. */
-export async function startAmqpEnvironment(redacted: string, url: URL, connectTimeoutMs = 10_000): Promise<StartedEnvironment> {
+export async function startAmqpEnvironment(redacted: string, url: URL, options: { faults?: readonly FaultName[] } = {}, connectTimeoutMs = 10_000): Promise<StartedEnvironment> {
   const settings = parseAmqpUrl(url);
   // Fail fast (exit 4, within seconds) when the broker cannot be reached or refuses the login.
   const probe = await withTimeout(AmqpDriver.connect(settings), connectTimeoutMs).catch((err: Error) => {
@@ -30,12 +33,46 @@ export async function startAmqpEnvironment(redacted: string, url: URL, connectTi
     );
   });
   await probe.close();
+  const faulty = options.faults?.length ? await amqpNetworkFaults(settings, options.faults) : undefined;
+  const driverSettings = faulty ? { ...settings, url: faulty.url } : settings;
+  const stop = async () => {
+    await faulty?.close();
+  };
   return {
     url: redacted,
-    connect: async (): Promise<Driver> => AmqpDriver.connect(settings),
-    stop: async () => {},
-    [Symbol.asyncDispose]: async () => {},
+    connect: async (): Promise<Driver> => AmqpDriver.connect(driverSettings),
+    ...(faulty ? { faults: faulty.injector } : {}),
+    stop,
+    [Symbol.asyncDispose]: stop,
   };
+}
+
+/** Every client connects through a toxiproxy proxy in front of the broker (RabbitMQ advertises nothing). */
+async function amqpNetworkFaults(settings: AmqpSettings, names: readonly FaultName[]): Promise<{ injector: FaultInjector; url: string; close(): Promise<void> }> {
+  const unsupported = names.filter((n) => !(NETWORK_FAULTS as readonly string[]).includes(n));
+  if (unsupported.length) {
+    throw new UsageError(`--faults: ${unsupported.join(", ")} not available on amqp:// yet`, `network faults are: ${NETWORK_FAULTS.join(", ")}`);
+  }
+  const target = new URL(settings.url);
+  const toxiproxy = await acquireToxiproxy();
+  try {
+    const net = await networkFaults(toxiproxy.url, [{ name: `gauntlet-amqp-${target.port || 5672}-${process.pid}`, listen: "127.0.0.1:0", upstream: `${target.hostname}:${target.port || 5672}` }], "all");
+    const proxied = new URL(settings.url);
+    proxied.hostname = "127.0.0.1";
+    proxied.port = String(Object.values(net.listen)[0]!.split(":").pop());
+    return {
+      injector: net.injector,
+      url: proxied.toString(),
+      close: async () => {
+        await net.injector.healAll().catch(() => {});
+        await net.injector.close();
+        await toxiproxy.release();
+      },
+    };
+  } catch (err) {
+    await toxiproxy.release();
+    throw err;
+  }
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {

@@ -30,21 +30,25 @@ export class KafkaDriver implements Driver {
 
   private constructor(
     private readonly kafka: Kafka,
+    /** Producers' client: the same, or one bootstrapped through toxiproxy. */
+    private readonly producerKafka: Kafka,
     private readonly admin: Admin,
     private readonly settings: KafkaSettings,
   ) {}
 
   static async connect(settings: KafkaSettings, options: { connectionTimeoutMs?: number } = {}): Promise<KafkaDriver> {
-    const kafka = new Kafka({
-      clientId: "gauntlet",
-      brokers: settings.brokers,
-      logLevel: logLevel.NOTHING,
-      connectionTimeout: options.connectionTimeoutMs ?? 3_000,
-      retry: { retries: settings.retries, initialRetryTime: 100, maxRetryTime: 2_000 },
-    });
+    const client = (brokers: string[]) =>
+      new Kafka({
+        clientId: "gauntlet",
+        brokers,
+        logLevel: logLevel.NOTHING,
+        connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+        retry: { retries: settings.retries, initialRetryTime: 100, maxRetryTime: 2_000 },
+      });
+    const kafka = client(settings.brokers);
     const admin = kafka.admin();
     await admin.connect();
-    return new KafkaDriver(kafka, admin, settings);
+    return new KafkaDriver(kafka, settings.producerBrokers ? client(settings.producerBrokers) : kafka, admin, settings);
   }
 
   async provision(entities: readonly EntitySpec[]): Promise<void> {
@@ -56,7 +60,7 @@ export class KafkaDriver implements Driver {
   async producer(): Promise<Producer> {
     const { idempotent, acks, retries } = this.settings;
     // An idempotent producer needs one request in flight per connection to keep sequence order.
-    const producer = this.kafka.producer({ idempotent, allowAutoTopicCreation: false, retry: { retries }, ...(idempotent ? { maxInFlightRequests: 1 } : {}) });
+    const producer = this.producerKafka.producer({ idempotent, allowAutoTopicCreation: false, retry: { retries }, ...(idempotent ? { maxInFlightRequests: 1 } : {}) });
     await producer.connect();
     return {
       send: async (target: string, messages: readonly SentMessage[]) => {

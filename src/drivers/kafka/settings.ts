@@ -11,6 +11,8 @@ export interface KafkaSettings {
   partitions: number;
   /** Producer retries inside the client (kafkajs default 5). */
   retries: number;
+  /** Producers bootstrap here instead (a listener behind toxiproxy, for producer-side faults). */
+  producerBrokers?: string[];
 }
 
 const PARAMS = ["idempotent", "acks", "partitions", "retries"];

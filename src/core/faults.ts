@@ -1,0 +1,44 @@
+/**
+ * Faults a nemesis injects while a scenario runs. A schedule of steps is part of the scenario
+ * (generated and shrunk by fast-check with the workload); each window is recorded in the history
+ * as a pair of `fault` ops on process "nemesis" and drawn as a band in the report.
+ */
+export const NETWORK_FAULTS = ["latency", "bandwidth", "timeout", "reset-peer", "cut", "slicer"] as const;
+export const PROCESS_FAULTS = ["kill", "pause", "restart"] as const;
+export const FAULT_NAMES = [...NETWORK_FAULTS, ...PROCESS_FAULTS] as const;
+
+export type FaultName = (typeof FAULT_NAMES)[number];
+
+/** Which clients' traffic a network fault hits (the broker decides what it can separate). */
+export type FaultScope = "all" | "producers" | "consumers";
+
+export interface FaultStep {
+  name: FaultName;
+  /** Start, ms after the run's start. */
+  atMs: number;
+  durationMs: number;
+  /** Toxic attributes (latency/jitter ms, rate KB/s, timeout ms...), see docs/faults.md. */
+  params?: Record<string, number>;
+  /** Network faults: broker → client (downstream, default) or client → broker (upstream). */
+  stream?: "upstream" | "downstream";
+}
+
+/** A fault in force, until stop() heals it. */
+export interface ActiveFault {
+  stop(): Promise<void>;
+}
+
+/** What an environment can break, and how. */
+export interface FaultInjector {
+  readonly available: readonly FaultName[];
+  /** Which clients network faults affect in this environment. */
+  readonly scope: FaultScope;
+  start(step: FaultStep): Promise<ActiveFault>;
+  /** Remove every fault in force (before the final drain). */
+  healAll(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function isFaultName(name: string): name is FaultName {
+  return (FAULT_NAMES as readonly string[]).includes(name);
+}

@@ -1,0 +1,67 @@
+import { type Proxy, type Toxic, Toxiproxy } from "toxiproxy-node-client";
+import type { ActiveFault, FaultInjector, FaultName, FaultScope, FaultStep } from "../core/faults.js";
+import { NETWORK_FAULTS } from "../core/faults.js";
+import { toxicFor } from "./toxics.js";
+
+export interface ProxySpec {
+  name: string;
+  /** host:port; port 0 = any free port. */
+  listen: string;
+  upstream: string;
+}
+
+/** Proxies created in front of a broker, and an injector that breaks them all at once. */
+export interface NetworkFaults {
+  injector: FaultInjector;
+  /** Real listen addresses, by proxy name. */
+  listen: Record<string, string>;
+}
+
+/**
+ * Create toxiproxy proxies and return an injector over them: network faults become toxics on
+ * every proxy (or the proxy disabled, for `cut`); healAll removes them and re-enables; close
+ * deletes the proxies. `extra` adds process faults the environment can offer too.
+ */
+export async function networkFaults(apiUrl: string, proxies: ProxySpec[], scope: FaultScope, extra?: Partial<Pick<FaultInjector, "available" | "start">>): Promise<NetworkFaults> {
+  const api = new Toxiproxy(apiUrl);
+  const created: Proxy[] = [];
+  for (const p of proxies) {
+    const existing = await api.get(p.name).catch(() => undefined);
+    if (existing) await existing.remove();
+    created.push(await api.createProxy({ name: p.name, listen: p.listen, upstream: p.upstream, enabled: true }));
+  }
+  const listen = Object.fromEntries(created.map((p) => [p.name, p.listen]));
+  let counter = 0;
+  const injector: FaultInjector = {
+    available: [...NETWORK_FAULTS, ...(extra?.available ?? [])],
+    scope,
+    async start(step: FaultStep): Promise<ActiveFault> {
+      if (!(NETWORK_FAULTS as readonly FaultName[]).includes(step.name)) {
+        if (!extra?.start) throw new Error(`fault ${step.name} is not available here`);
+        return extra.start(step);
+      }
+      if (step.name === "cut") {
+        for (const p of created) await p.update({ listen: p.listen, upstream: p.upstream, enabled: false });
+        return { stop: async () => void (await Promise.all(created.map((p) => p.update({ listen: p.listen, upstream: p.upstream, enabled: true })))) };
+      }
+      const body = toxicFor(step, String(++counter));
+      if (!body) throw new Error(`no toxic for fault ${step.name}`);
+      const toxics: Toxic<unknown>[] = [];
+      for (const p of created) toxics.push(await p.addToxic(body as never));
+      return { stop: async () => void (await Promise.all(toxics.map((t) => t.remove().catch(() => {})))) };
+    },
+    async healAll() {
+      for (const p of created) {
+        const fresh = await api.get(p.name);
+        for (const t of (fresh.toJson().toxics ?? []) as { name: string }[]) {
+          await fetch(`${apiUrl}/proxies/${p.name}/toxics/${t.name}`, { method: "DELETE" });
+        }
+        if (!fresh.enabled) await fresh.update({ listen: fresh.listen, upstream: fresh.upstream, enabled: true });
+      }
+    },
+    async close() {
+      for (const p of created) await p.remove().catch(() => {});
+    },
+  };
+  return { injector, listen };
+}

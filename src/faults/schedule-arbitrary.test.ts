@@ -1,0 +1,26 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { faultScheduleArbitrary } from "./schedule-arbitrary.js";
+
+describe("fault schedules", () => {
+  it("use only the requested faults, in sequential windows starting within the horizon", () => {
+    fc.assert(
+      fc.property(faultScheduleArbitrary({ names: ["latency", "reset-peer"], maxWindows: 5, horizonMs: 400 }), (steps) => {
+        expect(steps.length).toBeGreaterThanOrEqual(1);
+        expect(steps.length).toBeLessThanOrEqual(5);
+        for (const s of steps) expect(["latency", "reset-peer"]).toContain(s.name);
+        for (let i = 1; i < steps.length; i++) expect(steps[i]!.atMs).toBeGreaterThanOrEqual(steps[i - 1]!.atMs + steps[i - 1]!.durationMs);
+        expect(steps[0]!.atMs).toBeLessThanOrEqual(400);
+      }),
+    );
+  });
+
+  it("shrinks a failing schedule to its mildest form: one offending window at the threshold, the rest minimal", () => {
+    const result = fc.check(fc.property(faultScheduleArbitrary({ names: ["latency"], maxWindows: 4 }), (steps) => !steps.some((s) => (s.params?.latency ?? 0) > 100)), { seed: 3 });
+    expect(result.failed).toBe(true);
+    const steps = result.counterexample![0];
+    expect(steps.filter((s) => s.params!.latency! > 100).map((s) => s.params!.latency)).toEqual([101]);
+    for (const s of steps) expect(s.durationMs).toBe(10);
+    for (const s of steps.filter((x) => x.params!.latency! <= 100)) expect(s.params).toEqual({ latency: 5, jitter: 0 });
+  });
+});

@@ -1,0 +1,50 @@
+import fc from "fast-check";
+import type { FaultName, FaultStep } from "../core/faults.js";
+
+export interface ScheduleOptions {
+  names: readonly FaultName[];
+  /** Most windows per scenario. */
+  maxWindows?: number;
+  /** Windows start within this many ms of the run's start (real brokers: while the workload runs). */
+  horizonMs?: number;
+}
+
+/** Parameter ranges per fault; fast-check shrinks each toward its mildest value. */
+const PARAMS: Partial<Record<FaultName, Record<string, [number, number]>>> = {
+  latency: { latency: [5, 200], jitter: [0, 50] },
+  bandwidth: { rate: [1, 64] },
+  timeout: { timeout: [20, 500] },
+  "reset-peer": { timeout: [0, 50] },
+  slicer: { average_size: [1, 64], size_variation: [0, 16], delay: [0, 2000] },
+};
+
+function stepArbitrary(names: readonly FaultName[], horizonMs: number): fc.Arbitrary<FaultStep> {
+  return fc.constantFrom(...names).chain((name) => {
+    const ranges = PARAMS[name] ?? {};
+    const params = fc.record(Object.fromEntries(Object.entries(ranges).map(([k, [min, max]]) => [k, fc.integer({ min, max })])));
+    return fc.record({
+      name: fc.constant(name),
+      atMs: fc.integer({ min: 0, max: horizonMs }),
+      durationMs: fc.integer({ min: 10, max: Math.max(20, Math.floor(horizonMs / 2)) }),
+      params,
+    });
+  });
+}
+
+/**
+ * Fault windows for one scenario: up to `maxWindows` steps of the requested faults, made
+ * sequential (a window starts after the previous one ends), so each is a clean band. Shrinks
+ * to fewer, shorter, milder windows.
+ */
+export function faultScheduleArbitrary(options: ScheduleOptions): fc.Arbitrary<FaultStep[]> {
+  const horizonMs = options.horizonMs ?? 1_000;
+  return fc.array(stepArbitrary(options.names, horizonMs), { minLength: 1, maxLength: options.maxWindows ?? 4 }).map((steps) => {
+    const sorted = [...steps].sort((a, b) => a.atMs - b.atMs);
+    let free = 0;
+    return sorted.map((s) => {
+      const atMs = Math.max(s.atMs, free);
+      free = atMs + s.durationMs;
+      return Object.keys(s.params ?? {}).length ? { ...s, atMs } : { name: s.name, atMs, durationMs: s.durationMs };
+    });
+  });
+}
