@@ -24,7 +24,7 @@ export const duplicates: Checker = {
     const doneAt = new Float64Array(deliveries.length).fill(Infinity);
     const doneCount = new Int32Array(deliveries.length);
     const doneIndex = new Int32Array(deliveries.length);
-    // Per stored message (`head\0brokerId`), kept only for ids a producer sent more than once.
+    // Per stored message (`head\0brokerId`), kept only for copies delivered more than once.
     const doneByBroker = new Map<string, number>();
     const settles = view.settles;
     for (let k = 0; k < settles.length; k++) {
@@ -39,7 +39,7 @@ export const duplicates: Checker = {
       doneCount[h]! += 1;
       if (at < doneAt[h]!) doneAt[h] = at;
       const bid = di >= 0 ? deliveries[di]!.delivery.brokerId : undefined;
-      if (bid !== undefined && producerDuplicated(msg[h])) {
+      if (bid !== undefined && next[h]! >= 0) {
         const bk = `${h}\u0000${bid}`;
         if (at < (doneByBroker.get(bk) ?? Infinity)) doneByBroker.set(bk, at);
       }
@@ -55,7 +55,9 @@ export const duplicates: Checker = {
           f.example("duplicated", { indexes: [doneIndex[h]!], id, entity, explanation: `message ${id} at ${entity} was completed successfully ${doneCount[h]} times, though exactly-once is claimed.` });
       }
       if (next[h]! < 0) continue;
-      const multi = producerDuplicated(msg[h]);
+      // Broker ids name stored messages: a different one is a second stored copy (a producer
+      // retry, by the application or inside the client), not a redelivery.
+      const multi = producerDuplicated(msg[h]) || first.delivery.brokerId !== undefined;
       // Earlier deliveries of this copy, for brokerId and deleted-instance lookups (short lists).
       const seen: DeliveryRecord[] = [first];
       for (let i = next[h]!; i >= 0; i = next[i]!) {
@@ -68,7 +70,7 @@ export const duplicates: Checker = {
         if (multi && same === undefined) {
           if (!exactlyOnce) f.count("duplicate-producer");
           else if (f.report("duplicate-producer"))
-            f.example("duplicate-producer", { indexes: [first.index, d.index], id, entity, explanation: `message ${id} was stored and delivered again as a second broker message after a producer retry, though exactly-once is claimed.` });
+            f.example("duplicate-producer", { indexes: [first.index, d.index], id, entity, explanation: `message ${id} was stored twice (broker ids ${first.delivery.brokerId ?? "?"} and ${bid}): a producer retry, by the application or inside the client, though exactly-once is claimed.` });
           continue;
         }
         const completedAt = byBroker ? doneByBroker.get(`${h}\u0000${bid}`) : doneAt[h]!;

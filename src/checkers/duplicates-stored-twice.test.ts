@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { duplicates } from "./duplicates.js";
+import { HistoryBuilder } from "./history-builder.test-helper.js";
+
+// A message stored twice by a client-internal retry (no resend in the history) shows up as two
+// broker ids for one id; that is a producer duplicate, not a redelivery after complete.
+describe("duplicates: two broker ids for one message id", () => {
+  const build = (exactlyOnce: boolean, secondBrokerId: string) => {
+    const b = new HistoryBuilder({ broker: "test", entities: [{ kind: "queue", name: "q", lockDurationMs: 30_000 }], claims: exactlyOnce ? { exactlyOnce: true } : {} });
+    const first = { id: "m1", entity: "q", brokerId: "0:5", lockToken: "0:5" };
+    const second = { id: "m1", entity: "q", brokerId: secondBrokerId, lockToken: secondBrokerId };
+    b.send("p1", "q", ["m1"]);
+    b.receive("c1", "q", [first]).settle("c1", "complete", first);
+    b.receive("c1", "q", [second]).settle("c1", "complete", second);
+    b.drain("q", false).drain("q", true);
+    return b.ops;
+  };
+
+  it("is named duplicated / duplicate-producer under an exactly-once claim", () => {
+    const r = duplicates.check(build(true, "0:6"), {});
+    expect(r.valid).toBe(false);
+    expect(Object.keys(r.anomalies ?? {}).sort()).toEqual(["duplicate-producer", "duplicated"]);
+  });
+
+  it("is counted, not failed, without the claim; never called a redelivery after complete", () => {
+    const r = duplicates.check(build(false, "0:6"), {});
+    expect(r.valid).toBe(true);
+    expect(r.anomalies?.["duplicate-redelivery"]).toBeUndefined();
+  });
+
+  it("the same broker id delivered after its complete is still a duplicate redelivery", () => {
+    const r = duplicates.check(build(false, "0:5"), {});
+    expect(r.valid).toBe(false);
+    expect(Object.keys(r.anomalies ?? {})).toContain("duplicate-redelivery");
+  });
+});
