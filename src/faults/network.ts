@@ -52,11 +52,10 @@ export async function networkFaults(apiUrl: string, proxies: ProxySpec[], scope:
     },
     async healAll() {
       for (const p of created) {
-        const fresh = await api.get(p.name);
-        for (const t of (fresh.toJson().toxics ?? []) as { name: string }[]) {
-          await fetch(`${apiUrl}/proxies/${p.name}/toxics/${t.name}`, { method: "DELETE" });
-        }
-        if (!fresh.enabled) await fresh.update({ listen: fresh.listen, upstream: fresh.upstream, enabled: true });
+        // Ask the server, not the client's cached Proxy: toxics added by anyone are removed.
+        const toxics = (await (await fetch(`${apiUrl}/proxies/${p.name}/toxics`)).json()) as { name: string }[];
+        for (const t of toxics) await fetch(`${apiUrl}/proxies/${p.name}/toxics/${t.name}`, { method: "DELETE" });
+        await p.update({ listen: p.listen, upstream: p.upstream, enabled: true });
       }
     },
     async close() {

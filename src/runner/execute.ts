@@ -49,9 +49,11 @@ export async function executeScenario(scenario: Scenario, driver: Driver, record
   const producing = Promise.all(scenario.producers.map((p) => runProducer(p, driver, recorder)));
   const consuming = Promise.all(scenario.consumers.map((c) => runConsumer(c, driver, recorder, state)));
   try {
-    await producing;
+    // Wait for every client loop even when one fails, so none outlives the scenario.
+    const produced = await Promise.allSettled([producing]);
     state.producersDone = true;
-    await consuming;
+    const consumed = await Promise.allSettled([consuming]);
+    for (const r of [...produced, ...consumed]) if (r.status === "rejected") throw r.reason;
   } finally {
     await nemesis?.finish();
   }
@@ -61,7 +63,10 @@ export async function executeScenario(scenario: Scenario, driver: Driver, record
 async function runProducer(plan: ProducerPlan, driver: Driver, recorder: Recorder): Promise<void> {
   const clock = driver.clock;
   const process = new ProcessId(plan.name);
-  let producer = await driver.producer();
+  // Opening a client can fail under faults too; keep trying as a real producer would.
+  const opened = await openWithRetry(() => driver.producer(), clock, clock.now() + 30_000 * NS_PER_MS);
+  if (!opened) return;
+  let producer = opened;
   const send = async (value: { target: string; messages: SentMessage[]; retry?: boolean }) => {
     const outcome = await recordOp(recorder, process, "send", value, () => producer.send(plan.target, value.messages), { clock });
     if (outcome.type === "info") {
@@ -92,7 +97,9 @@ async function runConsumer(plan: ConsumerPlan, driver: Driver, recorder: Recorde
   const clock = driver.clock;
   const process = new ProcessId(plan.name);
   if (plan.startDelayMs > 0) await clock.sleep(plan.startDelayMs);
-  let consumer: Consumer = await driver.consumer(plan.source, { mode: plan.mode });
+  const opened = await openWithRetry(() => driver.consumer(plan.source, { mode: plan.mode }), clock, state.deadline);
+  if (!opened) return;
+  let consumer: Consumer = opened;
   let handled = 0;
   let idle = 0;
   while (clock.now() < state.deadline) {
@@ -121,12 +128,18 @@ async function runConsumer(plan: ConsumerPlan, driver: Driver, recorder: Recorde
     for (const delivery of deliveries) {
       const action: ConsumerAction = plan.actions[handled++] ?? { kind: "complete", handleMs: 0 };
       if (plan.mode === "receive-and-delete") {
-        if (action.kind === "crash") consumer = await crashAndRestart(consumer, process, recorder, driver, plan, action.restartMs);
+        if (action.kind === "crash") {
+          const fresh = await crashAndRestart(consumer, process, recorder, driver, plan, action.restartMs);
+          if (!fresh) return; // no client could be opened again before the deadline
+          consumer = fresh;
+        }
         continue;
       }
       if (action.kind === "crash") {
         if (action.handleMs > 0) await clock.sleep(action.handleMs);
-        consumer = await crashAndRestart(consumer, process, recorder, driver, plan, action.restartMs);
+        const fresh = await crashAndRestart(consumer, process, recorder, driver, plan, action.restartMs);
+        if (!fresh) return;
+        consumer = fresh;
         break; // the rest of the batch dies with the client
       }
       await handle(consumer, delivery, action, process, recorder, driver);
@@ -175,18 +188,22 @@ async function crashAndRestart(
   driver: Driver,
   plan: ConsumerPlan,
   restartMs: number,
-): Promise<Consumer> {
+): Promise<Consumer | undefined> {
   const pending = recorder.invoke(process.current, "crash", { reason: "client crash before settling" });
   await consumer.crash().catch(() => {});
   recorder.complete(pending, "info", { reason: "client crash before settling" });
   process.renew();
   if (restartMs > 0) await driver.clock.sleep(restartMs);
-  return driver.consumer(plan.source, { mode: plan.mode });
+  return openWithRetry(() => driver.consumer(plan.source, { mode: plan.mode }), driver.clock, driver.clock.now() + 30_000 * NS_PER_MS);
 }
 
 /** Close a client that may be broken and open a new one; retries until `deadline` (ns on the clock). */
 async function reconnect<T extends { close(): Promise<void> }>(old: T, open: () => Promise<T>, clock: Driver["clock"], deadline: number): Promise<T | undefined> {
   await old.close().catch(() => {});
+  return openWithRetry(open, clock, deadline);
+}
+
+async function openWithRetry<T>(open: () => Promise<T>, clock: Driver["clock"], deadline: number): Promise<T | undefined> {
   for (let attempt = 0; clock.now() < deadline && attempt < 20; attempt++) {
     try {
       return await open();
