@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RABBITMQ_INSTALL, type StartedRabbitMqNode, rabbitMqInstalled, startRabbitMqNode } from "../src/brokers/local/rabbitmq-node.js";
 import { startEnvironment } from "../src/brokers/resolve.js";
 import { CONFORMANCE_CHECKS, runConformance } from "../src/drivers/conformance/index.js";
+import { TOXIPROXY_INSTALL, toxiproxyInstalled } from "../src/brokers/local/toxiproxy-install.js";
 import { requireBroker } from "./broker-gate.js";
 import { freePort } from "../src/brokers/local/free-port.js";
 import { gauntlet, tempDir } from "./cli-helpers.js";
@@ -34,6 +35,16 @@ describe("RabbitMQ (a private node from Debian's rabbitmq-server)", () => {
     // The password never reaches the report.
     const dir = join(out, readdirSync(out)[0]!);
     for (const f of ["results.json", "history.jsonl", "report.html", "junit.xml"]) expect(readFileSync(join(dir, f), "utf8")).not.toContain("guest:guest");
+  }, 180_000);
+
+  it("stays valid under network faults through toxiproxy, with the windows in the history", () => {
+    if (!toxiproxyInstalled()) throw new Error(`toxiproxy is not installed: ${TOXIPROXY_INSTALL}`);
+    const faultOut = tempDir();
+    const r = gauntlet(["run", "--broker", node.url, "at-least-once", "dead-letter", "--faults", "latency,reset-peer,cut,timeout", "--runs", "4", "--seed", "3", "--out", faultOut, "--no-progress"]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const history = readFileSync(join(faultOut, readdirSync(faultOut)[0]!, "history.jsonl"), "utf8");
+    expect(history).toMatch(/"f":"fault"/);
+    expect(history).not.toContain("guest:guest");
   }, 180_000);
 
   it("refuses a wrong password with a clear message and exit 4", () => {

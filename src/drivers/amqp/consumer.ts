@@ -2,6 +2,7 @@ import type { Channel, ChannelModel, GetMessage } from "amqplib";
 import type { Consumer, ConsumerOptions } from "../../core/driver.js";
 import type { Delivery, SettleOutcome } from "../../core/history.js";
 import { DefiniteFailure, LockLostError } from "../../core/errors.js";
+import { closeWithin } from "./close.js";
 import { deathReason } from "./names.js";
 
 const POLL_MS = 10;
@@ -83,7 +84,7 @@ export class AmqpConsumer implements Consumer {
   }
 
   async close(): Promise<void> {
-    await this.connection.close().catch(() => {});
+    await closeWithin(this.connection.close());
   }
 
   private channelId(): number {

@@ -7,6 +7,7 @@ import type { EntitySpec } from "../../core/entities.js";
 import type { Delivery, SentMessage } from "../../core/history.js";
 import { DefiniteFailure } from "../../core/errors.js";
 import { realClock } from "../../core/clock.js";
+import { closeWithin } from "./close.js";
 import { AmqpConsumer, toDelivery } from "./consumer.js";
 import { AmqpNames } from "./names.js";
 
@@ -38,12 +39,32 @@ export class AmqpDriver implements Driver {
   private readonly names = new AmqpNames(`gauntlet.${randomBytes(4).toString("hex")}`);
   private readonly created: { queues: string[]; exchanges: string[] } = { queues: [], exchanges: [] };
 
+  /** Set when the admin connection dropped (a network fault): the next use opens a new one. */
+  private adminLost = false;
+
   private constructor(
-    private readonly admin: ChannelModel,
+    private admin: ChannelModel,
     private readonly settings: AmqpSettings,
   ) {
     this.capabilities = amqpCapabilities(settings.queueType);
-    admin.on("error", () => {});
+    this.watch(admin);
+  }
+
+  private watch(connection: ChannelModel): void {
+    connection.on("error", () => {});
+    connection.on("close", () => {
+      if (connection === this.admin) this.adminLost = true;
+    });
+  }
+
+  /** The admin connection, reopened if a fault closed it. */
+  private async adminConnection(): Promise<ChannelModel> {
+    if (this.adminLost) {
+      this.admin = await connect(this.settings.url);
+      this.adminLost = false;
+      this.watch(this.admin);
+    }
+    return this.admin;
   }
 
   static async connect(settings: AmqpSettings): Promise<AmqpDriver> {
@@ -52,7 +73,7 @@ export class AmqpDriver implements Driver {
 
   async provision(entities: readonly EntitySpec[]): Promise<void> {
     this.entities = entities;
-    const ch = await this.admin.createChannel();
+    const ch = await (await this.adminConnection()).createChannel();
     try {
       for (const e of entities) {
         if (e.kind === "queue") await this.declareQueue(ch, e.name, e.maxDeliveryCount);
@@ -67,12 +88,18 @@ export class AmqpDriver implements Driver {
         }
       }
     } finally {
-      await ch.close().catch(() => {});
+      await closeWithin(ch.close());
     }
   }
 
+  /** A producer is its own connection, as in an application: a fault that kills it kills only it. */
   async producer(): Promise<Producer> {
-    const ch = await this.admin.createConfirmChannel();
+    const connection = await connect(this.settings.url);
+    connection.on("error", () => {});
+    const ch = await connection.createConfirmChannel().catch(async (err: unknown) => {
+      await connection.close().catch(() => {});
+      throw err;
+    });
     let returned: string | undefined;
     ch.on("return", (msg) => (returned = String(msg.properties.messageId)));
     ch.on("error", () => {});
@@ -89,12 +116,16 @@ export class AmqpDriver implements Driver {
         try {
           await ch.waitForConfirms();
         } catch (err) {
-          throw new DefiniteFailure(`broker nacked the publish: ${(err as Error).message}`, "nacked");
+          // Only a nack proves the broker refused it; a channel closed before the confirm leaves
+          // the outcome unknown (the message may well be queued): that is `info`, not `fail`.
+          if ((err as Error).message === "message nacked") throw new DefiniteFailure("broker nacked the publish", "nacked");
+          throw err;
         }
         if (returned !== undefined) throw new DefiniteFailure(`message ${returned} was unroutable (312 NO_ROUTE)`, "unroutable");
       },
       close: async () => {
-        await ch.close().catch(() => {});
+        await closeWithin(ch.close());
+        await closeWithin(connection.close());
       },
     };
   }
@@ -106,7 +137,7 @@ export class AmqpDriver implements Driver {
   }
 
   async drain(source: string, options: DrainOptions): Promise<Delivery[]> {
-    const ch = await this.admin.createChannel();
+    const ch = await (await this.adminConnection()).createChannel();
     const queue = options.dlq ? this.names.deadLetterQueue(source) : this.names.queue(source);
     const out: Delivery[] = [];
     try {
@@ -114,19 +145,21 @@ export class AmqpDriver implements Driver {
         out.push(toDelivery(msg, source, this.settings.queueType === "quorum", options.dlq ? { dlq: true } : {}));
       }
     } finally {
-      await ch.close().catch(() => {});
+      await closeWithin(ch.close());
     }
     return out;
   }
 
   /** Delete what this connection declared, then disconnect. */
   async close(): Promise<void> {
-    const ch = await this.admin.createChannel().catch(() => undefined);
+    const ch = await this.adminConnection()
+      .then((c) => c.createChannel())
+      .catch(() => undefined);
     if (ch) {
       for (const q of this.created.queues) await ch.deleteQueue(q).catch(() => {});
       for (const x of this.created.exchanges) await ch.deleteExchange(x).catch(() => {});
     }
-    await this.admin.close().catch(() => {});
+    await closeWithin(this.admin.close());
   }
 
   private async declareQueue(ch: Awaited<ReturnType<ChannelModel["createChannel"]>>, address: string, maxDeliveryCount?: number): Promise<string> {

@@ -17,7 +17,8 @@ export function parseAmqpUrl(url: URL): AmqpSettings {
     throw new UsageError(`--broker: queue-type "${queueType}" must be quorum or classic`, "e.g. amqp://127.0.0.1:5672?queue-type=classic");
   }
   const plain = new URL(url.toString());
-  plain.search = "";
+  // A 5 s heartbeat lets a client notice a silently dead connection (a timeout toxic) quickly.
+  plain.search = "?heartbeat=5";
   return { url: plain.toString(), queueType };
 }
 
