@@ -16,6 +16,8 @@ export interface RabbitMqNodeOptions {
   startTimeoutMs?: number;
   /** Let the node outlive this process (`gauntlet brokers up`); stop it later with stopRabbitMqNode. */
   keepRunning?: boolean;
+  /** Start a stopped or killed node again on its own directory, ports and data. */
+  reuse?: RabbitMqNodeState;
 }
 
 /** What it takes to stop a node later, from another process. */
@@ -25,6 +27,7 @@ export interface RabbitMqNodeState {
   url: string;
   port: number;
   epmdPort: number;
+  distPort: number;
 }
 
 /** A private RabbitMQ node Gauntlet started: its own ports, data and logs; never the system node. */
@@ -51,8 +54,9 @@ export async function startRabbitMqNode(options: RabbitMqNodeOptions = {}): Prom
   if (!rabbitMqInstalled()) {
     throw new InfrastructureError("RabbitMQ is not installed (no /usr/lib/rabbitmq/bin/rabbitmq-server)", RABBITMQ_INSTALL);
   }
-  const dir = await mkdtemp(join(tmpdir(), "gauntlet-rabbitmq-"));
-  const [port, distPort, epmdPort] = [await freePort(), await freePort(), await freePort()];
+  const reuse = options.reuse;
+  const dir = reuse?.dir ?? (await mkdtemp(join(tmpdir(), "gauntlet-rabbitmq-")));
+  const [port, distPort, epmdPort] = reuse ? [reuse.port, reuse.distPort, reuse.epmdPort] : [await freePort(), await freePort(), await freePort()];
   const env = {
     ...process.env,
     HOME: dir,
@@ -69,17 +73,10 @@ export async function startRabbitMqNode(options: RabbitMqNodeOptions = {}): Prom
     RABBITMQ_PID_FILE: join(dir, "node.pid"),
     RABBITMQ_CONF_ENV_FILE: join(dir, "env.conf"),
   };
-  await writeFile(join(dir, "env.conf"), "");
-  await writeFile(join(dir, "enabled_plugins"), "[].\n");
-  await writeFile(
-    join(dir, "rabbitmq.conf"),
-    [`listeners.tcp.default = 127.0.0.1:${port}`, "loopback_users = none", `consumer_timeout = ${options.consumerTimeoutMs ?? 5000}`, "log.console = false", "log.file.level = info"].join("\n") + "\n",
-  );
-  // The consumer timeout is only checked on the channel tick (60 s by default).
-  await writeFile(join(dir, "advanced.config"), "[{rabbit, [{channel_tick_interval, 500}]}].\n");
+  if (!reuse) await writeConfig(dir, port, options);
   const child = spawn(join(RABBIT_BIN, "rabbitmq-server"), [], { env, detached: true, stdio: "ignore" });
   const url = `amqp://guest:guest@127.0.0.1:${port}`;
-  const state: RabbitMqNodeState = { pid: child.pid ?? 0, dir, url, port, epmdPort };
+  const state: RabbitMqNodeState = { pid: child.pid ?? 0, dir, url, port, epmdPort, distPort };
   const stop = () => stopRabbitMqNode(state);
   const ready = await waitUntil(async () => {
     const conn = await connect(url);
@@ -95,8 +92,19 @@ export async function startRabbitMqNode(options: RabbitMqNodeOptions = {}): Prom
   return { url, port, dir, state, stop, [Symbol.asyncDispose]: stop };
 }
 
+async function writeConfig(dir: string, port: number, options: RabbitMqNodeOptions): Promise<void> {
+  await writeFile(join(dir, "env.conf"), "");
+  await writeFile(join(dir, "enabled_plugins"), "[].\n");
+  await writeFile(
+    join(dir, "rabbitmq.conf"),
+    [`listeners.tcp.default = 127.0.0.1:${port}`, "loopback_users = none", `consumer_timeout = ${options.consumerTimeoutMs ?? 5000}`, "log.console = false", "log.file.level = info"].join("\n") + "\n",
+  );
+  // The consumer timeout is only checked on the channel tick (60 s by default).
+  await writeFile(join(dir, "advanced.config"), "[{rabbit, [{channel_tick_interval, 500}]}].\n");
+}
+
 /** Stop a private node (from this process or a later one) and its epmd, and remove its directory. */
-export async function stopRabbitMqNode(state: RabbitMqNodeState): Promise<void> {
+export async function stopRabbitMqNode(state: RabbitMqNodeState, options: { keepData?: boolean } = {}): Promise<void> {
   const env = { ...process.env, HOME: state.dir, ERL_EPMD_PORT: String(state.epmdPort), RABBITMQ_NODENAME: `gauntlet${state.port}@localhost` };
   const ctl = spawnSync(join(RABBIT_BIN, "rabbitmqctl"), ["stop", join(state.dir, "node.pid")], { env, timeout: 30_000, stdio: "ignore" });
   if (ctl.status !== 0 && state.pid) {
@@ -107,6 +115,7 @@ export async function stopRabbitMqNode(state: RabbitMqNodeState): Promise<void> 
     }
   }
   // The private epmd outlives the node; end it too.
+  if (options.keepData) return; // a restart reuses the node's epmd and data
   spawnSync("epmd", ["-port", String(state.epmdPort), "-kill"], { env, timeout: 5_000, stdio: "ignore" });
   await rm(state.dir, { recursive: true, force: true });
 }

@@ -1,6 +1,10 @@
 import type { Driver, StartedEnvironment } from "../../core/driver.js";
 import { InfrastructureError, UsageError } from "../../core/errors.js";
-import { type FaultInjector, type FaultName, NETWORK_FAULTS } from "../../core/faults.js";
+import { type FaultInjector, type FaultName, PROCESS_FAULTS } from "../../core/faults.js";
+import { rabbitMqProcessControl } from "../../brokers/local/rabbitmq-control.js";
+import type { RabbitMqNodeState } from "../../brokers/local/rabbitmq-node.js";
+import { alive, readState } from "../../brokers/local/state.js";
+import { startProcessFault } from "../../faults/process.js";
 import { networkFaults } from "../../faults/network.js";
 import { acquireToxiproxy } from "../../faults/toxiproxy-for-run.js";
 import { AmqpDriver, type AmqpSettings } from "./driver.js";
@@ -48,16 +52,26 @@ export async function startAmqpEnvironment(redacted: string, url: URL, options: 
   };
 }
 
-/** Every client connects through a toxiproxy proxy in front of the broker (RabbitMQ advertises nothing). */
+/**
+ * Every client connects through a toxiproxy proxy in front of the broker (RabbitMQ advertises
+ * nothing); kill, pause and restart act on a node Gauntlet started.
+ */
 async function amqpNetworkFaults(settings: AmqpSettings, names: readonly FaultName[]): Promise<{ injector: FaultInjector; url: string; close(): Promise<void> }> {
-  const unsupported = names.filter((n) => !(NETWORK_FAULTS as readonly string[]).includes(n));
-  if (unsupported.length) {
-    throw new UsageError(`--faults: ${unsupported.join(", ")} not available on amqp:// yet`, `network faults are: ${NETWORK_FAULTS.join(", ")}`);
-  }
   const target = new URL(settings.url);
+  const wantsProcess = names.some((n) => (PROCESS_FAULTS as readonly string[]).includes(n));
+  const node = wantsProcess ? await readState<RabbitMqNodeState>("rabbitmq") : undefined;
+  if (wantsProcess && (!node || !alive(node.pid) || node.port !== Number(target.port) || node.distPort === undefined)) {
+    throw new UsageError("--faults kill, pause and restart on amqp:// need the node from `gauntlet brokers up rabbitmq` (Gauntlet must own the process)", "npx gauntlet brokers up rabbitmq, then use the url `npx gauntlet brokers status` prints; network faults work on any RabbitMQ");
+  }
+  const control = node ? rabbitMqProcessControl(node) : undefined;
   const toxiproxy = await acquireToxiproxy();
   try {
-    const net = await networkFaults(toxiproxy.url, [{ name: `gauntlet-amqp-${target.port || 5672}-${process.pid}`, listen: "127.0.0.1:0", upstream: `${target.hostname}:${target.port || 5672}` }], "all");
+    const net = await networkFaults(
+      toxiproxy.url,
+      [{ name: `gauntlet-amqp-${target.port || 5672}-${process.pid}`, listen: "127.0.0.1:0", upstream: `${target.hostname}:${target.port || 5672}` }],
+      "all",
+      control ? { available: [...PROCESS_FAULTS], start: (step) => startProcessFault(control, step) } : undefined,
+    );
     const proxied = new URL(settings.url);
     proxied.hostname = "127.0.0.1";
     proxied.port = String(Object.values(net.listen)[0]!.split(":").pop());
