@@ -4,7 +4,7 @@ export { CAPABILITIES, missingCapabilities } from "./core/capabilities.js";
 export type { Checker, CheckContext } from "./core/checker.js";
 export type { Clock } from "./core/clock.js";
 export { realClock, NS_PER_MS } from "./core/clock.js";
-export type { Consumer, ConsumerOptions, DrainOptions, Driver, Producer, StartedEnvironment } from "./core/driver.js";
+export type { Consumer, ConsumerOptions, DrainOptions, Driver, DriverEvent, Producer, StartedEnvironment } from "./core/driver.js";
 export type { EntitySpec, QueueSpec, TopicSpec } from "./core/entities.js";
 export { copiesOf, settingsOf } from "./core/entities.js";
 export { DefiniteFailure, EXIT, GauntletError, HistoryFormatError, InfrastructureError, LockLostError, UsageError } from "./core/errors.js";

@@ -21,9 +21,19 @@ export interface Driver {
   provision(entities: readonly EntitySpec[]): Promise<void>;
   producer(): Promise<Producer>;
   consumer(source: string, options: ConsumerOptions): Promise<Consumer>;
+  /**
+   * Broker-side events worth a line in the history (Kafka rebalances): recorded by the runner as
+   * an op pair on process "broker" with `f` and `value` as given. Optional.
+   */
+  onEvent?(listener: (event: DriverEvent) => void): void;
   /** Remove and return every message left at `source` (or its DLQ), waiting out held locks. */
   drain(source: string, options: DrainOptions): Promise<Delivery[]>;
   close(): Promise<void>;
+}
+
+export interface DriverEvent {
+  f: string;
+  value: Record<string, unknown>;
 }
 
 export interface Producer {

@@ -43,6 +43,7 @@ export async function executeScenario(scenario: Scenario, driver: Driver, record
   const setupOutcome = await recordOp(recorder, new ProcessId("setup"), "setup", setup, () => driver.provision(scenario.entities), { clock });
   if (setupOutcome.type !== "ok") return;
 
+  driver.onEvent?.((event) => recorder.complete(recorder.invoke("broker", event.f, event.value), "ok", event.value));
   const deadline = clock.now() + scenario.durationMs * NS_PER_MS;
   const state = { producersDone: false, deadline };
   const nemesis = options.faults && scenario.faults?.length ? new Nemesis(scenario.faults, options.faults, recorder, clock) : undefined;
