@@ -21,6 +21,8 @@ export interface FaultStep {
   params?: Record<string, number>;
   /** Network faults: broker → client (downstream, default) or client → broker (upstream). */
   stream?: "upstream" | "downstream";
+  /** Network faults: only these clients' traffic, where the environment proxies them apart (default all). */
+  scope?: FaultScope;
 }
 
 /** A fault in force, until stop() heals it. */

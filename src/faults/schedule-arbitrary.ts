@@ -9,6 +9,8 @@ export interface ScheduleOptions {
   horizonMs?: number;
 }
 
+const MIN_WINDOW_MS = 10;
+
 /** Parameter ranges per fault; fast-check shrinks each toward its mildest value. */
 const PARAMS: Partial<Record<FaultName, Record<string, [number, number]>>> = {
   latency: { latency: [5, 200], jitter: [0, 50] },
@@ -24,27 +26,32 @@ function stepArbitrary(names: readonly FaultName[], horizonMs: number): fc.Arbit
     const params = fc.record(Object.fromEntries(Object.entries(ranges).map(([k, [min, max]]) => [k, fc.integer({ min, max })])));
     return fc.record({
       name: fc.constant(name),
-      atMs: fc.integer({ min: 0, max: horizonMs }),
-      durationMs: fc.integer({ min: 10, max: Math.max(20, Math.floor(horizonMs / 2)) }),
+      atMs: fc.integer({ min: 0, max: Math.max(0, horizonMs - MIN_WINDOW_MS) }),
+      durationMs: fc.integer({ min: MIN_WINDOW_MS, max: Math.max(2 * MIN_WINDOW_MS, Math.floor(horizonMs / 2)) }),
       params,
     });
   });
 }
 
 /**
- * Fault windows for one scenario: up to `maxWindows` steps of the requested faults, made
- * sequential (a window starts after the previous one ends), so each is a clean band. Shrinks
- * to fewer, shorter, milder windows.
+ * Fault windows for one scenario: 1..`maxWindows` steps of the requested faults, made
+ * sequential (a window starts after the previous one ends, so each is a clean band) and kept
+ * within the horizon (a window pushed past it is dropped, one reaching past it is cut short).
+ * Shrinks to fewer, shorter, milder windows.
  */
 export function faultScheduleArbitrary(options: ScheduleOptions): fc.Arbitrary<FaultStep[]> {
   const horizonMs = options.horizonMs ?? 1_000;
   return fc.array(stepArbitrary(options.names, horizonMs), { minLength: 1, maxLength: options.maxWindows ?? 4 }).map((steps) => {
     const sorted = [...steps].sort((a, b) => a.atMs - b.atMs);
     let free = 0;
-    return sorted.map((s) => {
+    const windows: FaultStep[] = [];
+    for (const s of sorted) {
       const atMs = Math.max(s.atMs, free);
-      free = atMs + s.durationMs;
-      return Object.keys(s.params ?? {}).length ? { ...s, atMs } : { name: s.name, atMs, durationMs: s.durationMs };
-    });
+      if (atMs + MIN_WINDOW_MS > horizonMs) break;
+      const durationMs = Math.min(s.durationMs, horizonMs - atMs);
+      free = atMs + durationMs;
+      windows.push(Object.keys(s.params ?? {}).length ? { ...s, atMs, durationMs } : { name: s.name, atMs, durationMs });
+    }
+    return windows;
   });
 }

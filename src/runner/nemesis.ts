@@ -34,7 +34,11 @@ export class Nemesis {
     for (const step of steps) {
       if (!(await this.sleepUntil(origin + step.atMs * NS_PER_MS))) return;
       const fault = await this.phase(step, "start", () => this.injector.start(step));
-      if (!fault) continue;
+      if (!fault) {
+        // A failed start may be half applied (one proxy of two): heal now and close the window.
+        await this.phase(step, "stop", () => this.injector.healAll());
+        continue;
+      }
       this.active = { step, fault };
       const ended = await this.sleepUntil(origin + (step.atMs + step.durationMs) * NS_PER_MS);
       if (!ended) return; // finish() closes it
@@ -57,7 +61,7 @@ export class Nemesis {
   }
 
   private async phase<T>(step: FaultStep, phase: "start" | "stop", act: () => Promise<T>): Promise<T | undefined> {
-    const value: FaultValue = { name: step.name, phase, ...(step.params || step.stream ? { detail: { ...step.params, ...(step.stream ? { stream: step.stream } : {}) } } : {}), target: this.injector.scope };
+    const value: FaultValue = { name: step.name, phase, ...(step.params || step.stream ? { detail: { ...step.params, ...(step.stream ? { stream: step.stream } : {}) } } : {}), target: step.scope ?? this.injector.scope };
     const pending = this.recorder.invoke(PROCESS, "fault", value);
     try {
       const result = await act();

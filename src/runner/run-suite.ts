@@ -70,8 +70,9 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions): Promise<
   let lastFailing: ScenarioRun | undefined;
   let lastUnknown: ScenarioRun | undefined;
   // The fault schedule is a second, independent arbitrary, so it shrinks alongside the workload.
-  const scenarios = options.faults?.length
-    ? fc.tuple(suite.scenarios(capabilities), faultScheduleArbitrary({ names: options.faults, ...suite.faultSchedule })).map(([s, faults]) => ({ ...s, faults }))
+  const faultNames = (options.faults ?? []).filter((n) => options.env.faults?.available.includes(n));
+  const scenarios = faultNames.length
+    ? fc.tuple(suite.scenarios(capabilities), faultScheduleArbitrary({ names: faultNames, ...suite.faultSchedule })).map(([s, faults]) => ({ ...s, faults }))
     : suite.scenarios(capabilities);
   let firstFailureAt: number | undefined;
   let shrinkStopped = false;

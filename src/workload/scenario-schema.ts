@@ -53,6 +53,7 @@ export const scenarioSchema = z.object({
         durationMs: z.number().positive(),
         params: z.record(z.string(), z.number()).optional(),
         stream: z.enum(["upstream", "downstream"]).optional(),
+        scope: z.enum(["all", "producers", "consumers"]).optional(),
       }),
     )
     .optional(),

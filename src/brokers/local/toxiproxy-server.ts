@@ -3,6 +3,7 @@ import { closeSync, openSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Toxiproxy } from "toxiproxy-node-client";
 import { InfrastructureError } from "../../core/errors.js";
 import { freePort, waitUntil } from "./free-port.js";
 import type { ServiceState } from "./service.js";
@@ -17,6 +18,8 @@ export interface StartedToxiproxy {
   state: ToxiproxyState;
   /** API URL, e.g. http://127.0.0.1:8474 */
   url: string;
+  /** A toxiproxy-node-client on that API. */
+  client: Toxiproxy;
   stop(): Promise<void>;
 }
 
@@ -36,7 +39,7 @@ export async function startToxiproxy(options: { keepRunning?: boolean } = {}): P
     throw new InfrastructureError(`toxiproxy on port ${port} did not answer in time`);
   }
   if (options.keepRunning) child.unref();
-  return { state, url: state.url, stop };
+  return { state, url: state.url, client: new Toxiproxy(state.url), stop };
 }
 
 export async function stopToxiproxy(state: ToxiproxyState): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type ChannelModel, connect } from "amqplib";
+import type { ChannelModel } from "amqplib";
 import type { Capability } from "../../core/capabilities.js";
 import type { Clock } from "../../core/clock.js";
 import type { Consumer, ConsumerOptions, DrainOptions, Driver, Producer } from "../../core/driver.js";
@@ -8,6 +8,7 @@ import type { Delivery, SentMessage } from "../../core/history.js";
 import { DefiniteFailure } from "../../core/errors.js";
 import { realClock } from "../../core/clock.js";
 import { closeWithin } from "./close.js";
+import { connectAmqp } from "./connect.js";
 import { AmqpConsumer, toDelivery } from "./consumer.js";
 import { AmqpNames } from "./names.js";
 
@@ -60,7 +61,7 @@ export class AmqpDriver implements Driver {
   /** The admin connection, reopened if a fault closed it. */
   private async adminConnection(): Promise<ChannelModel> {
     if (this.adminLost) {
-      this.admin = await connect(this.settings.url);
+      this.admin = await connectAmqp(this.settings.url);
       this.adminLost = false;
       this.watch(this.admin);
     }
@@ -68,7 +69,7 @@ export class AmqpDriver implements Driver {
   }
 
   static async connect(settings: AmqpSettings): Promise<AmqpDriver> {
-    return new AmqpDriver(await connect(settings.url), settings);
+    return new AmqpDriver(await connectAmqp(settings.url), settings);
   }
 
   async provision(entities: readonly EntitySpec[]): Promise<void> {
@@ -94,7 +95,7 @@ export class AmqpDriver implements Driver {
 
   /** A producer is its own connection, as in an application: a fault that kills it kills only it. */
   async producer(): Promise<Producer> {
-    const connection = await connect(this.settings.url);
+    const connection = await connectAmqp(this.settings.url);
     connection.on("error", () => {});
     const ch = await connection.createConfirmChannel().catch(async (err: unknown) => {
       await connection.close().catch(() => {});
@@ -131,7 +132,7 @@ export class AmqpDriver implements Driver {
   }
 
   async consumer(source: string, options: ConsumerOptions): Promise<Consumer> {
-    const connection = await connect(this.settings.url);
+    const connection = await connectAmqp(this.settings.url);
     const channel = await connection.createChannel();
     return new AmqpConsumer(connection, channel, this.names.queue(source), source, options, this.settings.queueType === "quorum");
   }

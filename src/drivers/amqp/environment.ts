@@ -1,6 +1,6 @@
 import type { Driver, StartedEnvironment } from "../../core/driver.js";
 import { InfrastructureError, UsageError } from "../../core/errors.js";
-import { type FaultInjector, type FaultName, PROCESS_FAULTS } from "../../core/faults.js";
+import { type FaultInjector, type FaultName, NETWORK_FAULTS, PROCESS_FAULTS } from "../../core/faults.js";
 import { rabbitMqProcessControl } from "../../brokers/local/rabbitmq-control.js";
 import type { RabbitMqNodeState } from "../../brokers/local/rabbitmq-node.js";
 import { alive, readState } from "../../brokers/local/state.js";
@@ -61,7 +61,7 @@ async function amqpNetworkFaults(settings: AmqpSettings, names: readonly FaultNa
   const wantsProcess = names.some((n) => (PROCESS_FAULTS as readonly string[]).includes(n));
   const node = wantsProcess ? await readState<RabbitMqNodeState>("rabbitmq") : undefined;
   if (wantsProcess && (!node || !alive(node.pid) || node.port !== Number(target.port) || node.distPort === undefined)) {
-    throw new UsageError("--faults kill, pause and restart on amqp:// need the node from `gauntlet brokers up rabbitmq` (Gauntlet must own the process)", "npx gauntlet brokers up rabbitmq, then use the url `npx gauntlet brokers status` prints; network faults work on any RabbitMQ");
+    throw new UsageError("--faults kill, pause and restart on amqp:// need the node from `gauntlet brokers up rabbitmq` (Gauntlet must own the process)", `available for this URL: ${NETWORK_FAULTS.join(", ")}; for process faults run npx gauntlet brokers up rabbitmq and use the URL \`npx gauntlet brokers status\` prints`);
   }
   const control = node ? rabbitMqProcessControl(node) : undefined;
   const toxiproxy = await acquireToxiproxy();
