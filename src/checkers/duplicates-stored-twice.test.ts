@@ -6,7 +6,7 @@ import { HistoryBuilder } from "./history-builder.test-helper.js";
 // broker ids for one id; that is a producer duplicate, not a redelivery after complete.
 describe("duplicates: two broker ids for one message id", () => {
   const build = (exactlyOnce: boolean, secondBrokerId: string) => {
-    const b = new HistoryBuilder({ broker: "test", entities: [{ kind: "queue", name: "q", lockDurationMs: 30_000 }], claims: exactlyOnce ? { exactlyOnce: true } : {} });
+    const b = new HistoryBuilder({ broker: "test", entities: [{ kind: "queue", name: "q", lockDurationMs: 1 }], claims: exactlyOnce ? { exactlyOnce: true } : {} });
     const first = { id: "m1", entity: "q", brokerId: "0:5", lockToken: "0:5" };
     const second = { id: "m1", entity: "q", brokerId: secondBrokerId, lockToken: secondBrokerId };
     b.send("p1", "q", ["m1"]);
@@ -32,5 +32,19 @@ describe("duplicates: two broker ids for one message id", () => {
     const r = duplicates.check(build(false, "0:5"), {});
     expect(r.valid).toBe(false);
     expect(Object.keys(r.anomalies ?? {})).toContain("duplicate-redelivery");
+  });
+
+  it("a delivery a client buffered (its lock stamp predates the complete) is a redelivery, not a duplicate after complete", () => {
+    const b = new HistoryBuilder({ broker: "test", entities: [{ kind: "queue", name: "q", lockDurationMs: 1 }], claims: {} });
+    b.send("p1", "q", ["m1"]);
+    // c2's copy was stamped at t=0.5 ms (locked until 1.5 ms) but its receive call returned only after c1's complete.
+    const stale = { id: "m1", entity: "q", brokerId: "7", lockToken: "t2", lockedUntil: 1.5e6 };
+    const fresh = { id: "m1", entity: "q", brokerId: "7", lockToken: "t1" };
+    b.receive("c1", "q", [fresh]).settle("c1", "complete", fresh);
+    b.receive("c2", "q", [stale]);
+    b.drain("q", false).drain("q", true);
+    const r = duplicates.check(b.ops, {});
+    expect(r.anomalies?.["duplicate-redelivery"]).toBeUndefined();
+    expect(r.valid).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import type { Checker } from "../core/checker.js";
 import type { History } from "../core/history.js";
 import type { DeliveryRecord } from "../history/views.js";
 import { Findings } from "./findings.js";
-import { deletes, derive, findChain, producerDuplicated } from "./indexes.js";
+import { EntityInfo, deletes, derive, findChain, producerDuplicated } from "./indexes.js";
 import { viewOf } from "./view.js";
 
 /**
@@ -16,6 +16,7 @@ export const duplicates: Checker = {
   check(history: History, context) {
     const view = viewOf(history, context);
     const { heads, next, chain, msg, settleDelivery } = derive(view);
+    const info = new EntityInfo(view);
     const deliveries = view.deliveries;
     const exactlyOnce = view.setup.claims?.exactlyOnce === true;
     const f = new Findings();
@@ -74,7 +75,7 @@ export const duplicates: Checker = {
           continue;
         }
         const completedAt = byBroker ? doneByBroker.get(`${h}\u0000${bid}`) : doneAt[h]!;
-        const afterComplete = completedAt !== undefined && completedAt <= d.invokeTime;
+        const afterComplete = completedAt !== undefined && completedAt <= issuedBy(d, info);
         // A deleting read only proves a bug when it certainly came first (its reply preceded this read).
         const afterDelete = prev !== undefined && deletes(prev) && prev.time <= d.invokeTime;
         if (afterComplete || afterDelete) {
@@ -93,6 +94,18 @@ export const duplicates: Checker = {
     return f.result(valid, { stats: { deliveries: deliveries.length } });
   },
 };
+
+/**
+ * The latest time the broker can have handed `d` out: the receive's invocation, or earlier when
+ * its lock stamp says so (lockedUntil − lock duration). A client library that buffers transfers
+ * (the Service Bus SDK's credit) can return a delivery in a later receive call than the one the
+ * broker answered; its lock stamp still dates it.
+ */
+function issuedBy(d: DeliveryRecord, info: EntityInfo): number {
+  const lock = info.lockDurationNs(d.delivery.entity);
+  const until = d.delivery.lockedUntil;
+  return until !== undefined && lock !== undefined ? Math.min(d.invokeTime, until - lock) : d.invokeTime;
+}
 
 function lastWith(seen: readonly DeliveryRecord[], brokerId: string): DeliveryRecord | undefined {
   for (let i = seen.length - 1; i >= 0; i--) if (seen[i]!.delivery.brokerId === brokerId) return seen[i];

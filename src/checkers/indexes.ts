@@ -198,11 +198,15 @@ export function producerDuplicated(sends: MessageSends | undefined): boolean {
  * delayed reply) by their lock expiry (locks start at delivery), then by delivery count.
  */
 export function brokerOrder(a: DeliveryRecord, b: DeliveryRecord): 1 | 0 | -1 {
-  if (a.time <= b.invokeTime || (a.index === b.index && a !== b)) return 1;
-  if (b.time <= a.invokeTime) return -1;
   const x = a.delivery;
   const y = b.delivery;
-  if (x.lockedUntil !== undefined && y.lockedUntil !== undefined && x.lockedUntil !== y.lockedUntil) return x.lockedUntil < y.lockedUntil ? 1 : -1;
+  // Lock stamps of one entity are the broker's own order of issue; they beat the order in which
+  // clients returned the deliveries, which a buffering SDK can invert.
+  if (x.entity === y.entity && x.lockedUntil !== undefined && y.lockedUntil !== undefined && x.lockedUntil !== y.lockedUntil && !a.viaDrain && !b.viaDrain) {
+    return x.lockedUntil < y.lockedUntil ? 1 : -1;
+  }
+  if (a.time <= b.invokeTime || (a.index === b.index && a !== b)) return 1;
+  if (b.time <= a.invokeTime) return -1;
   if (typeof x.deliveryCount === "number" && typeof y.deliveryCount === "number" && x.deliveryCount !== y.deliveryCount) return x.deliveryCount < y.deliveryCount ? 1 : -1;
   return 0;
 }
