@@ -3,6 +3,7 @@ import type { FaultName } from "../core/faults.js";
 import { UsageError } from "../core/errors.js";
 import { startAmqpEnvironment } from "../drivers/amqp/environment.js";
 import { startKafkaEnvironment } from "../drivers/kafka/environment.js";
+import { startEmulatorEnvironment, startServiceBusEnvironment } from "../drivers/servicebus/environment.js";
 import { startMemoryEnvironment } from "./memory/environment.js";
 import { parseBrokerUrl, redact } from "./url.js";
 
@@ -18,10 +19,9 @@ export async function startEnvironment(raw: string, options: { faults?: readonly
       return startAmqpEnvironment(redact(raw), url, { faults });
     case "kafka":
       return startKafkaEnvironment(redact(raw), url, { faults });
-    default:
-      throw new UsageError(
-        `--broker: the ${scheme}:// driver is not available in this version of Gauntlet`,
-        "use memory:// (the embedded reference broker), amqp:// (RabbitMQ) or kafka://; the Service Bus driver is being added",
-      );
+    case "servicebus-emulator":
+      return startEmulatorEnvironment(redact(raw), url, { faults });
+    case "servicebus":
+      return startServiceBusEnvironment(redact(raw), url, { faults });
   }
 }

@@ -15,6 +15,11 @@ export interface Driver {
   readonly capabilities: ReadonlySet<Capability>;
   /** The clock every time in deliveries is expressed on (lockedUntil). */
   readonly clock: Clock;
+  /**
+   * Durations in scenarios are multiplied by this before they run (default 1): suites are written
+   * for virtual milliseconds, and an SDK-driven real-time broker needs proportionally more room.
+   */
+  readonly timeScale?: number;
   /** Whether a crashed or closed client's locks return to the queue at once (else they expire). */
   readonly locksReleasedOnCrash: boolean;
   /** Create the entities (idempotent). Names are logical; a driver may prefix them. */

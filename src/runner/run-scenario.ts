@@ -10,6 +10,7 @@ import { setupOf } from "../history/views.js";
 import { JsonlWriter } from "../history/jsonl.js";
 import { Recorder } from "../history/recorder.js";
 import { executeScenario } from "./execute.js";
+import { scaleScenario } from "../workload/scale.js";
 
 /** One executed scenario: its history and what the checkers made of it. */
 export interface ScenarioRun {
@@ -39,7 +40,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const driver = await options.env.connect({ seed: scenario.seed, runId: options.runId });
     try {
       recorder = new Recorder(driver.clock, writer ? [writer.sink] : [], options.runId);
-      await executeScenario(scenario, driver, recorder, {
+      await executeScenario(scaleScenario(scenario, driver.timeScale ?? 1), driver, recorder, {
         broker: options.env.url,
         claims: options.claims,
         checkers: options.checkers.map((c) => c.name),

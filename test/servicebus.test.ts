@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { startEnvironment } from "../src/brokers/resolve.js";
+import { CONFORMANCE_CHECKS, runConformance } from "../src/drivers/conformance/index.js";
+import { gauntlet, tempDir } from "./cli-helpers.js";
+
+// The driver goes through the unmodified @azure/service-bus SDK to the embedded emulator.
+describe("servicebus-emulator:// (the Service Bus driver on the embedded emulator)", () => {
+  it("passes every check of the conformance kit", async () => {
+    const results = await runConformance(await startEnvironment("servicebus-emulator://"), CONFORMANCE_CHECKS);
+    expect(results.filter((r) => r.status !== "pass")).toEqual([]);
+    expect(results).toHaveLength(CONFORMANCE_CHECKS.length);
+  }, 120_000);
+
+  it("runs the foundation suites of issue 4's acceptance and finds them valid", () => {
+    const r = gauntlet(["run", "--broker", "servicebus-emulator://", "at-least-once", "lock-expiry", "dead-letter", "ordering-per-key", "--runs", "3", "--seed", "21", "--out", tempDir(), "--json", "--no-progress"]);
+    expect(r.code, r.stdout.slice(0, 2000) + r.stderr).toBe(0);
+    const suites = JSON.parse(r.stdout).suites as { suite: string; verdict: unknown; notApplicable?: string }[];
+    expect(suites.map((s) => [s.suite, s.verdict, s.notApplicable])).toEqual([
+      ["at-least-once", true, undefined],
+      ["lock-expiry", true, undefined],
+      ["dead-letter", true, undefined],
+      ["ordering-per-key", true, undefined],
+    ]);
+  }, 300_000);
+});
+
+describe("servicebus:// (a real namespace)", () => {
+  it("needs the connection string in an environment variable and says which", () => {
+    const r = gauntlet(["run", "--broker", "servicebus://?connection-string-env=GAUNTLET_TEST_NO_SUCH_VAR", "--runs", "1", "--out", tempDir()]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/GAUNTLET_TEST_NO_SUCH_VAR is not set/);
+  });
+});
