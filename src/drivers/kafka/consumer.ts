@@ -1,5 +1,5 @@
 import type { Consumer as KafkaJsConsumer, EachBatchPayload, Kafka, KafkaMessage } from "kafkajs";
-import type { Consumer } from "../../core/driver.js";
+import type { Consumer, DriverEvent } from "../../core/driver.js";
 import type { Delivery, SettleOutcome } from "../../core/history.js";
 import { DefiniteFailure } from "../../core/errors.js";
 import { ID_HEADER, KEY_HEADER } from "./names.js";
@@ -43,13 +43,20 @@ export class KafkaConsumer implements Consumer {
     private readonly entity: string,
   ) {}
 
-  static async start(kafka: Kafka, groupId: string, topic: string, entity: string, partitions: number): Promise<KafkaConsumer> {
+  static async start(kafka: Kafka, groupId: string, topic: string, entity: string, partitions: number, emit?: (event: DriverEvent) => void): Promise<KafkaConsumer> {
     const consumer = kafka.consumer({ groupId, sessionTimeout: 6_000, rebalanceTimeout: 3_000, heartbeatInterval: 100, maxWaitTimeInMs: 50, retry: { retries: 3 } });
     const self = new KafkaConsumer(consumer, topic, entity);
     // The classic group protocol accepts a commit from any current member, even for a partition it
     // lost: the client must refuse stale commits itself, or a new owner re-reads a completed record.
-    consumer.on(consumer.events.REBALANCING, () => self.epoch++);
-    consumer.on(consumer.events.GROUP_JOIN, () => self.epoch++);
+    consumer.on(consumer.events.REBALANCING, (e) => {
+      self.epoch++;
+      emit?.({ f: "rebalance", value: { entity, group: groupId, member: e.payload.memberId, phase: "revoke" } });
+    });
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      self.epoch++;
+      const assigned = Object.values(e.payload.memberAssignment).flat();
+      emit?.({ f: "rebalance", value: { entity, group: groupId, member: e.payload.memberId, phase: "assign", partitions: assigned } });
+    });
     await consumer.connect();
     try {
       await consumer.subscribe({ topics: [topic], fromBeginning: true });

@@ -1,14 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { type Admin, Kafka, logLevel } from "kafkajs";
 import type { Capability } from "../../core/capabilities.js";
 import type { Clock } from "../../core/clock.js";
-import type { Consumer, ConsumerOptions, DrainOptions, Driver, Producer } from "../../core/driver.js";
+import type { Consumer, ConsumerOptions, DrainOptions, Driver, DriverEvent, Producer } from "../../core/driver.js";
 import type { EntitySpec } from "../../core/entities.js";
 import type { Delivery, SentMessage } from "../../core/history.js";
 import { DefiniteFailure } from "../../core/errors.js";
 import { realClock } from "../../core/clock.js";
-import { KafkaConsumer } from "./consumer.js";
+import type { ClientOptions, KafkaClient } from "./client.js";
+import { connectKafkaJs } from "./kafkajs-client.js";
 import { ID_HEADER, KEY_HEADER, KafkaNames } from "./names.js";
+import { connectPlatformatic } from "./platformatic/client.js";
 import type { KafkaSettings } from "./settings.js";
 
 /**
@@ -27,57 +28,44 @@ export class KafkaDriver implements Driver {
   private readonly names = new KafkaNames(`gauntlet.${randomBytes(4).toString("hex")}`);
   private readonly topics: string[] = [];
   private readonly groups: string[] = [];
+  private listener: ((event: DriverEvent) => void) | undefined;
 
   private constructor(
-    private readonly kafka: Kafka,
-    /** Producers' client: the same, or one bootstrapped through toxiproxy. */
-    private readonly producerKafka: Kafka,
-    private readonly admin: Admin,
+    /** The client library (`?client=`): admin operations, producers and group members. */
+    private readonly client: KafkaClient,
     private readonly settings: KafkaSettings,
   ) {}
 
-  static async connect(settings: KafkaSettings, options: { connectionTimeoutMs?: number } = {}): Promise<KafkaDriver> {
-    const client = (brokers: string[]) =>
-      new Kafka({
-        clientId: "gauntlet",
-        brokers,
-        logLevel: logLevel.NOTHING,
-        connectionTimeout: options.connectionTimeoutMs ?? 3_000,
-        retry: { retries: settings.retries, initialRetryTime: 100, maxRetryTime: 2_000 },
-      });
-    const kafka = client(settings.brokers);
-    const admin = kafka.admin();
-    await admin.connect();
-    return new KafkaDriver(kafka, settings.producerBrokers ? client(settings.producerBrokers) : kafka, admin, settings);
+  static async connect(settings: KafkaSettings, options: ClientOptions = {}): Promise<KafkaDriver> {
+    const client = settings.client === "platformatic" ? await connectPlatformatic(settings, options) : await connectKafkaJs(settings, options);
+    return new KafkaDriver(client, settings);
+  }
+
+  onEvent(listener: (event: DriverEvent) => void): void {
+    this.listener = listener;
   }
 
   async provision(entities: readonly EntitySpec[]): Promise<void> {
     const topics = entities.map((e) => this.names.topic(e.name));
-    await this.admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: this.settings.partitions, replicationFactor: 1 })), waitForLeaders: true });
+    await this.client.createTopics(topics, this.settings.partitions);
     this.topics.push(...topics);
   }
 
   async producer(): Promise<Producer> {
-    const { idempotent, acks, retries } = this.settings;
-    // An idempotent producer needs one request in flight per connection to keep sequence order.
-    const producer = this.producerKafka.producer({ idempotent, allowAutoTopicCreation: false, retry: { retries }, ...(idempotent ? { maxInFlightRequests: 1 } : {}) });
-    await producer.connect();
+    const sender = await this.client.sender();
     return {
       send: async (target: string, messages: readonly SentMessage[]) => {
-        await producer.send({
-          topic: this.names.topic(target),
-          acks,
-          messages: messages.map((m) => ({
+        await sender.send(
+          this.names.topic(target),
+          messages.map((m) => ({
             key: m.key ?? null,
             value: Buffer.alloc(m.size ?? 0, 120),
             headers: { [ID_HEADER]: m.id, ...(m.key !== undefined ? { [KEY_HEADER]: m.key } : {}) },
           })),
-        });
-        if (acks === 0) throw new Error("acks=0: the broker never confirms a send, so its outcome is unknown");
+        );
+        if (this.settings.acks === 0) throw new Error("acks=0: the broker never confirms a send, so its outcome is unknown");
       },
-      close: async () => {
-        await producer.disconnect().catch(() => {});
-      },
+      close: () => sender.close(),
     };
   }
 
@@ -85,7 +73,7 @@ export class KafkaDriver implements Driver {
     if (options.mode !== "peek-lock") throw new DefiniteFailure("the kafka driver reads with commits after processing only (peek-lock)", "not-supported");
     const group = this.names.group(source);
     if (!this.groups.includes(group)) this.groups.push(group);
-    return KafkaConsumer.start(this.kafka, group, this.names.topic(source), source, this.settings.partitions);
+    return this.client.member(group, this.names.topic(source), source, (event) => this.listener?.(event));
   }
 
   /** Join the group and commit through to the high watermark: what was never committed is what was left. */
@@ -94,7 +82,7 @@ export class KafkaDriver implements Driver {
     const topic = this.names.topic(source);
     const group = this.names.group(source);
     const deadline = Date.now() + options.maxWaitMs + 20_000;
-    const consumer = await KafkaConsumer.start(this.kafka, group, topic, source, this.settings.partitions);
+    const consumer = await this.client.member(group, topic, source);
     const out: Delivery[] = [];
     try {
       while (Date.now() < deadline && !(await this.caughtUp(topic, group))) {
@@ -110,15 +98,14 @@ export class KafkaDriver implements Driver {
     return out;
   }
 
-  private async caughtUp(topic: string, groupId: string): Promise<boolean> {
-    const [ends, committed] = await Promise.all([this.admin.fetchTopicOffsets(topic), this.admin.fetchOffsets({ groupId, topics: [topic] })]);
-    const done = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
-    return ends.every((e) => Number(e.high) === Number(e.low) || (done.get(e.partition) ?? -1) >= Number(e.high));
+  private async caughtUp(topic: string, group: string): Promise<boolean> {
+    const [ends, done] = await Promise.all([this.client.topicEnds(topic), this.client.committed(group, topic)]);
+    return ends.every((e) => e.high === e.low || (done.get(e.partition) ?? -1) >= e.high);
   }
 
   async close(): Promise<void> {
-    if (this.groups.length) await this.admin.deleteGroups(this.groups).catch(() => {});
-    if (this.topics.length) await this.admin.deleteTopics({ topics: this.topics }).catch(() => {});
-    await this.admin.disconnect().catch(() => {});
+    if (this.groups.length) await this.client.deleteGroups(this.groups).catch(() => {});
+    if (this.topics.length) await this.client.deleteTopics(this.topics).catch(() => {});
+    await this.client.close().catch(() => {});
   }
 }

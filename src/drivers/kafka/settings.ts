@@ -1,21 +1,27 @@
 import { UsageError } from "../../core/errors.js";
 
-/** Options read from a kafka:// URL: `kafka://host:port[,host:port]?idempotent=true&acks=all&partitions=3`. */
+/** The client library the driver speaks Kafka through. */
+export const KAFKA_CLIENTS = ["kafkajs", "platformatic"] as const;
+export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
+
+/** Options read from a kafka:// URL: `kafka://host:port[,host:port]?idempotent=true&acks=all&partitions=3&client=kafkajs`. */
 export interface KafkaSettings {
   brokers: string[];
-  /** kafkajs idempotent producer: sequence numbers let the broker drop its retries' duplicates. */
+  /** kafkajs (default) or @platformatic/kafka: same mapping, different client library. */
+  client: KafkaClientName;
+  /** Idempotent producer: sequence numbers let the broker drop its retries' duplicates. */
   idempotent: boolean;
   /** -1 (all in-sync replicas), 1 (leader) or 0 (no ack: the send cannot be confirmed). */
   acks: -1 | 0 | 1;
-  /** Partitions per topic Gauntlet creates; keys map to partitions with kafkajs' default partitioner. */
+  /** Partitions per topic Gauntlet creates; keys map to partitions with the Java-compatible murmur2 partitioner (both clients). */
   partitions: number;
-  /** Producer retries inside the client (kafkajs default 5). */
+  /** Producer retries inside the client (default 5). */
   retries: number;
   /** Producers bootstrap here instead (a listener behind toxiproxy, for producer-side faults). */
   producerBrokers?: string[];
 }
 
-const PARAMS = ["idempotent", "acks", "partitions", "retries"];
+const PARAMS = ["idempotent", "acks", "partitions", "retries", "client"];
 
 export function parseKafkaUrl(url: URL): KafkaSettings {
   for (const name of url.searchParams.keys()) {
@@ -32,6 +38,10 @@ export function parseKafkaUrl(url: URL): KafkaSettings {
     if (v === "true" || v === "false") return v === "true";
     throw new UsageError(`--broker: ${name}="${v}" must be true or false`, `e.g. kafka://127.0.0.1:9092?${name}=false`);
   };
+  const clientText = url.searchParams.get("client") ?? "kafkajs";
+  if (!(KAFKA_CLIENTS as readonly string[]).includes(clientText)) {
+    throw new UsageError(`--broker: client="${clientText}" must be ${KAFKA_CLIENTS.join(" or ")}`, "e.g. kafka://127.0.0.1:9092?client=platformatic");
+  }
   const acksText = url.searchParams.get("acks") ?? "all";
   const acks = ({ all: -1, "-1": -1, "1": 1, "0": 0 } as const)[acksText as "all"];
   if (acks === undefined) throw new UsageError(`--broker: acks="${acksText}" must be all, 1 or 0`, "e.g. kafka://127.0.0.1:9092?acks=all");
@@ -43,5 +53,5 @@ export function parseKafkaUrl(url: URL): KafkaSettings {
     if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--broker: ${name}="${text}" must be an integer from ${min} to ${max}`);
     return n;
   };
-  return { brokers: hosts, idempotent, acks, partitions: int("partitions", 3, 1, 64), retries: int("retries", 5, 0, 100) };
+  return { brokers: hosts, client: clientText as KafkaClientName, idempotent, acks, partitions: int("partitions", 3, 1, 64), retries: int("retries", 5, 0, 100) };
 }
