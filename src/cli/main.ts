@@ -1,9 +1,12 @@
 import { Command, CommanderError, Option } from "commander";
 import { EXIT, GauntletError } from "../core/errors.js";
+import { sendModesCommand } from "./bench-command.js";
 import { brokersCommand } from "./brokers-command.js";
 import { certifyCommand } from "./certify-command.js";
 import { checkCommand } from "./check-command.js";
+import { compareCommand } from "./compare-command.js";
 import { conformanceCommand } from "./conformance-command.js";
+import { emulatorCommand } from "./emulator-command.js";
 import { listCommand } from "./list-command.js";
 import { replayCommand } from "./replay-command.js";
 import { DEFAULT_RUNS, runCommand } from "./run-command.js";
@@ -96,6 +99,49 @@ function buildProgram(setCode: (code: number) => void): Command {
     .argument("[broker...]", "rabbitmq (default: every available one)")
     .option("--json", "status as JSON")
     .action(async (action: string, names: string[], opts) => setCode(await brokersCommand(action, names, opts)));
+
+  const bench = program.command("bench").description("benchmarks that tell the truth: send modes, latency and throughput reports (see docs/benchmarks.md)");
+  bench
+    .command("send-modes")
+    .description("matrix of send modes (sequential, pipelined, batched; fire-and-forget as the anti-pattern) × payload sizes × N")
+    .option("--broker <url>", "broker URL", "memory://")
+    .option("--sizes <bytes,...>", "payload sizes in bytes, at least 16 (default 100,1024)")
+    .option("--in-flight <n,...>", "pipelined: max unacknowledged sends (default 10,100)")
+    .option("--batch <n,...>", "batched: messages per SDK batch (default 10,100)")
+    .option("--modes <names>", "sequential,pipelined,batched,fire-and-forget (default all)")
+    .option("--duration <time>", "measured time per cell, e.g. 5s (default 2s)")
+    .option("--warmup <time>", "warm-up per cell, excluded from every figure (default 500ms)")
+    .option("--rate <n>", "fixed target msgs/s per cell, open loop (default: max rate)")
+    .option("--messages <n>", "measured messages per cell instead of --duration")
+    .option("--threshold <expr>", "fail (exit 1) when a cell breaches it, e.g. 'publish.p99<50ms', 'e2e.p999<200ms', 'rate>=1000' (repeatable)", (v: string, all: string[] = []) => [...all, v])
+    .option("--quick", "one size, one N per mode, 0.5 s cells")
+    .option("--out <dir>", "report root directory", "reports")
+    .option("--json", "print results.json to stdout instead of the table")
+    .option("--no-progress", "no per-cell progress on stderr")
+    .addOption(verbose)
+    .action(async (opts) => setCode(await sendModesCommand(opts)));
+
+  program
+    .command("compare")
+    .description("compare two bench results.json files cell by cell (mode, size, N)")
+    .argument("<a>", "baseline results.json")
+    .argument("<b>", "candidate results.json")
+    .option("--json", "print the comparison as JSON")
+    .option("--tolerance <pct>", "a change beyond this % is a regression (default 10)")
+    .option("--fail-on-regression", "exit 1 when any cell regressed")
+    .addOption(verbose)
+    .action(async (a: string, b: string, opts) => setCode(await compareCommand(a, b, opts)));
+
+  program
+    .command("emulator")
+    .description("serve an embedded emulator the unmodified client SDK talks to (servicebus), until Ctrl-C")
+    .argument("<kind>", "servicebus")
+    .option("--port <n>", "TCP port (0 = any free port)", "5672")
+    .option("--host <address>", "address to bind (default loopback 127.0.0.1)")
+    .option("--config <file>", "entities from a Config.json in the official emulator's shape")
+    .option("--json", "print the connection details as one JSON line")
+    .addOption(verbose)
+    .action(async (kind: string, opts) => setCode(await emulatorCommand(kind, opts)));
 
   program
     .command("list")

@@ -1,0 +1,93 @@
+import { mkdir } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import { redact } from "../brokers/url.js";
+import { EXIT, UsageError } from "../core/errors.js";
+import { DEFAULTS, buildMatrix, parseDuration, parseList, parseModes, parseSizes } from "../bench/matrix.js";
+import { BenchProgress } from "../bench/progress.js";
+import { formatBenchText } from "../bench/report/text.js";
+import { writeBenchReport } from "../bench/report/write.js";
+import { intervalFor, runSendModes } from "../bench/run.js";
+import { evaluateThresholds, parseThreshold } from "../bench/thresholds.js";
+import type { BenchRun } from "../bench/types.js";
+import { positiveInt, shellQuote } from "./options.js";
+import { newRunId } from "./report-dir.js";
+
+export interface SendModesCommandOptions {
+  broker: string;
+  sizes?: string;
+  inFlight?: string;
+  batch?: string;
+  modes?: string;
+  duration?: string;
+  warmup?: string;
+  rate?: string;
+  messages?: string;
+  threshold?: string[];
+  out: string;
+  json?: boolean;
+  progress?: boolean;
+  quick?: boolean;
+}
+
+/** --quick: one size, one N per mode, half-second cells (explicit options still win). */
+const QUICK = { sizes: "100", inFlight: "10", batch: "10", duration: "500ms", warmup: "100ms" };
+
+/** `gauntlet bench send-modes`: the matrix, the reports, the thresholds (breach → exit 1). */
+export async function sendModesCommand(options: SendModesCommandOptions): Promise<number> {
+  const o: SendModesCommandOptions = options.quick ? { ...QUICK, ...(stripUndefined(options) as SendModesCommandOptions) } : options;
+  const sizes = parseSizes(o.sizes);
+  const inFlight = parseList("--in-flight", o.inFlight, DEFAULTS.inFlight, 1, 100_000);
+  const batch = parseList("--batch", o.batch, DEFAULTS.batch, 1, 100_000);
+  const modes = parseModes(o.modes);
+  const durationMs = parseDuration("--duration", o.duration, DEFAULTS.durationMs, 10);
+  const warmupMs = parseDuration("--warmup", o.warmup, DEFAULTS.warmupMs);
+  const rate = o.rate === undefined ? undefined : positiveInt("--rate", o.rate, 1000, 10_000_000);
+  const messages = o.messages === undefined ? undefined : positiveInt("--messages", o.messages, 10_000, 100_000_000);
+  const thresholds = (o.threshold ?? []).map(parseThreshold);
+  if (rate === undefined && thresholds.some((t) => t.metric === "delay")) {
+    throw new UsageError("--threshold: publish delay is only measured at a fixed rate", "add --rate N, or drop the delay.* threshold");
+  }
+  const cells = buildMatrix({ sizes, inFlight, batch, modes });
+  const progress = new BenchProgress(o.progress !== false);
+  const reportDir = resolve(join(o.out, `bench-${newRunId()}`));
+  const record = await runSendModes({
+    broker: o.broker,
+    cells,
+    timing: { warmupMs, durationMs, rate, messages, intervalMs: intervalFor(durationMs, messages) },
+    settings: { sizes, inFlight, batch, modes, durationMs, warmupMs, ...(rate !== undefined ? { rate } : {}), ...(messages !== undefined ? { messages } : {}) },
+    onCellStart: (c, i, n) => progress.start(c, i, n),
+    onCellDone: (c, i, n) => progress.done(c, i, n),
+  });
+  await mkdir(reportDir, { recursive: true });
+  const run: BenchRun = {
+    ...record,
+    runId: reportDir.split("/").pop()!,
+    command: rerunCommand(o),
+    thresholds: evaluateThresholds(thresholds, record.cells),
+    reportDir,
+  };
+  await writeBenchReport(run);
+  if (o.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+  else process.stdout.write(`${formatBenchText({ ...run, reportDir: relative(process.cwd(), reportDir) || "." })}\n`);
+  return run.thresholds.every((t) => t.passed) ? EXIT.valid : EXIT.invalid;
+}
+
+/** The command that reruns this matrix (password redacted). */
+function rerunCommand(o: SendModesCommandOptions): string {
+  const args = ["npx gauntlet bench send-modes", "--broker", shellQuote(redact(o.broker))];
+  const add = (flag: string, v: string | undefined) => v !== undefined && args.push(flag, shellQuote(v));
+  add("--sizes", o.sizes);
+  add("--in-flight", o.inFlight);
+  add("--batch", o.batch);
+  add("--modes", o.modes);
+  add("--duration", o.duration);
+  add("--warmup", o.warmup);
+  add("--rate", o.rate);
+  add("--messages", o.messages);
+  for (const t of o.threshold ?? []) add("--threshold", t);
+  return args.join(" ");
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
