@@ -29,6 +29,7 @@ export { checkerByName, CHECKERS } from "./checkers/registry.js";
 export { compose } from "./checkers/compose.js";
 
 export { startEnvironment } from "./brokers/resolve.js";
+export { type ServiceBusEmulator, type ServiceBusEmulatorOptions, startServiceBusEmulator } from "./emulator/servicebus/index.js";
 export { type ContainerBroker, requireDocker, startKafkaContainer, startRabbitMqContainer, startToxiproxyContainer } from "./brokers/containers/index.js";
 export { DEFECTS } from "./brokers/memory/defects.js";
 export type { Defect } from "./brokers/memory/defects.js";
