@@ -5,8 +5,8 @@ import { rabbitMqProcessControl } from "../../brokers/local/rabbitmq-control.js"
 import type { RabbitMqNodeState } from "../../brokers/local/rabbitmq-node.js";
 import { alive, readState } from "../../brokers/local/state.js";
 import { startProcessFault } from "../../faults/process.js";
-import { networkFaults } from "../../faults/network.js";
-import { acquireToxiproxy } from "../../faults/toxiproxy-for-run.js";
+import { withDeadline } from "../../core/deadline.js";
+import { faultsBehindProxies } from "../../faults/toxiproxy-for-run.js";
 import { AmqpDriver, type AmqpSettings } from "./driver.js";
 
 const PARAMS = ["queue-type"];
@@ -30,7 +30,7 @@ export function parseAmqpUrl(url: URL): AmqpSettings {
 export async function startAmqpEnvironment(redacted: string, url: URL, options: { faults?: readonly FaultName[] } = {}, connectTimeoutMs = 10_000): Promise<StartedEnvironment> {
   const settings = parseAmqpUrl(url);
   // Fail fast (exit 4, within seconds) when the broker cannot be reached or refuses the login.
-  const probe = await withTimeout(AmqpDriver.connect(settings), connectTimeoutMs).catch((err: Error) => {
+  const probe = await withDeadline(AmqpDriver.connect(settings), connectTimeoutMs).catch((err: Error) => {
     const auth = /ACCESS_REFUSED|403/.test(err.message);
     throw new InfrastructureError(
       `cannot connect to RabbitMQ at ${redacted}: ${auth ? "login refused (wrong user or password)" : err.message}`,
@@ -64,38 +64,13 @@ async function amqpNetworkFaults(settings: AmqpSettings, names: readonly FaultNa
     throw new UsageError("--faults kill, pause and restart on amqp:// need the node from `gauntlet brokers up rabbitmq` (Gauntlet must own the process)", `available for this URL: ${NETWORK_FAULTS.join(", ")}; for process faults run npx gauntlet brokers up rabbitmq and use the URL \`npx gauntlet brokers status\` prints`);
   }
   const control = node ? rabbitMqProcessControl(node) : undefined;
-  const toxiproxy = await acquireToxiproxy();
-  try {
-    const net = await networkFaults(
-      toxiproxy.url,
-      [{ name: `gauntlet-amqp-${target.port || 5672}-${process.pid}`, listen: "127.0.0.1:0", upstream: `${target.hostname}:${target.port || 5672}` }],
-      "all",
-      control ? { available: [...PROCESS_FAULTS], start: (step) => startProcessFault(control, step) } : undefined,
-    );
-    const proxied = new URL(settings.url);
-    proxied.hostname = "127.0.0.1";
-    proxied.port = String(Object.values(net.listen)[0]!.split(":").pop());
-    return {
-      injector: net.injector,
-      url: proxied.toString(),
-      close: async () => {
-        await net.injector.healAll().catch(() => {});
-        await net.injector.close();
-        await toxiproxy.release();
-      },
-    };
-  } catch (err) {
-    await toxiproxy.release();
-    throw err;
-  }
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    work.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e) => (clearTimeout(timer), reject(e)),
-    );
-  });
+  const net = await faultsBehindProxies(
+    [{ name: `gauntlet-amqp-${target.port || 5672}-${process.pid}`, listen: "127.0.0.1:0", upstream: `${target.hostname}:${target.port || 5672}` }],
+    "all",
+    control ? { available: [...PROCESS_FAULTS], start: (step) => startProcessFault(control, step) } : undefined,
+  );
+  const proxied = new URL(settings.url);
+  proxied.hostname = "127.0.0.1";
+  proxied.port = String(Object.values(net.listen)[0]!.split(":").pop());
+  return { injector: net.injector, url: proxied.toString(), close: net.close };
 }

@@ -5,9 +5,9 @@ import { InfrastructureError, UsageError } from "../../core/errors.js";
 import { kafkaProcessControl } from "../../brokers/local/kafka-control.js";
 import type { KafkaNodeState } from "../../brokers/local/kafka-node.js";
 import { alive, readState } from "../../brokers/local/state.js";
-import { networkFaults } from "../../faults/network.js";
 import { startProcessFault } from "../../faults/process.js";
-import { acquireToxiproxy } from "../../faults/toxiproxy-for-run.js";
+import { faultsBehindProxies } from "../../faults/toxiproxy-for-run.js";
+import { withDeadline } from "../../core/deadline.js";
 import { KafkaDriver } from "./driver.js";
 import { type KafkaSettings, parseKafkaUrl } from "./settings.js";
 
@@ -47,34 +47,10 @@ async function kafkaFaults(settings: KafkaSettings, names: readonly FaultName[])
   }
   const unknown = names.filter((n) => !(NETWORK_FAULTS as readonly string[]).includes(n) && !(PROCESS_FAULTS as readonly string[]).includes(n));
   if (unknown.length) throw new UsageError(`--faults: ${unknown.join(", ")} not available on kafka://`);
-  const toxiproxy = await acquireToxiproxy();
   const control = kafkaProcessControl(node, true);
-  try {
-    const net = await networkFaults(toxiproxy.url, [{ name: `gauntlet-kafka-${node.port}`, listen: `127.0.0.1:${node.proxyPort}`, upstream: `127.0.0.1:${node.proxiedPort}` }], "producers", {
-      available: [...PROCESS_FAULTS],
-      start: (step) => startProcessFault(control, step),
-    });
-    return {
-      injector: net.injector,
-      producerBootstrap: `127.0.0.1:${node.proxyPort}`,
-      close: async () => {
-        await net.injector.healAll().catch(() => {});
-        await net.injector.close();
-        await toxiproxy.release();
-      },
-    };
-  } catch (err) {
-    await toxiproxy.release();
-    throw err;
-  }
-}
-
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    work.then(
-      (v) => (clearTimeout(timer), resolve(v)),
-      (e) => (clearTimeout(timer), reject(e)),
-    );
+  const net = await faultsBehindProxies([{ name: `gauntlet-kafka-${node.port}`, listen: `127.0.0.1:${node.proxyPort}`, upstream: `127.0.0.1:${node.proxiedPort}` }], "producers", {
+    available: [...PROCESS_FAULTS],
+    start: (step) => startProcessFault(control, step),
   });
+  return { injector: net.injector, producerBootstrap: `127.0.0.1:${node.proxyPort}`, close: net.close };
 }
