@@ -1,5 +1,7 @@
 /** The record a bench run writes (results.json): every figure carries what produced it. */
 
+import type { NativeComparison } from "./native/types.js";
+
 /** How a cell sends. `fire-and-forget` is measured only to show why it is wrong. */
 export type SendMode = "sequential" | "pipelined" | "batched" | "fire-and-forget";
 
@@ -154,6 +156,8 @@ export interface BenchRun {
   matrix: MatrixRow[];
   thresholds: ThresholdOutcome[];
   faults?: FaultWindow[];
+  /** `--native`: the broker's own perf tool on the same broker and settings, Gauntlet as a ratio to it. */
+  native?: NativeComparison;
   reportDir: string;
 }
 

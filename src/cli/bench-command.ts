@@ -6,6 +6,7 @@ import { DEFAULTS, buildMatrix, parseDuration, parseList, parseModes, parseSizes
 import { BenchProgress } from "../bench/progress.js";
 import { formatBenchText } from "../bench/report/text.js";
 import { writeBenchReport } from "../bench/report/write.js";
+import { prepareNative, runNative } from "../bench/native/index.js";
 import { intervalFor, runSendModes } from "../bench/run.js";
 import { evaluateThresholds, parseThreshold } from "../bench/thresholds.js";
 import type { BenchRun } from "../bench/types.js";
@@ -27,6 +28,7 @@ export interface SendModesCommandOptions {
   json?: boolean;
   progress?: boolean;
   quick?: boolean;
+  native?: boolean;
 }
 
 /** --quick: one size, one N per mode, half-second cells (explicit options still win). */
@@ -48,6 +50,9 @@ export async function sendModesCommand(options: SendModesCommandOptions): Promis
     throw new UsageError("--threshold: publish delay is only measured at a fixed rate", "add --rate N, or drop the delay.* threshold");
   }
   const cells = buildMatrix({ sizes, inFlight, batch, modes });
+  const say = (line: string) => o.progress !== false && process.stderr.write(`${line}\n`);
+  // Before the matrix: memory:// has no native tool (usage error); PerfTest is installed on first use.
+  if (o.native) await prepareNative(o.broker, say);
   const progress = new BenchProgress(o.progress !== false);
   const reportDir = resolve(join(o.out, `bench-${newRunId()}`));
   const record = await runSendModes({
@@ -58,9 +63,11 @@ export async function sendModesCommand(options: SendModesCommandOptions): Promis
     onCellStart: (c, i, n) => progress.start(c, i, n),
     onCellDone: (c, i, n) => progress.done(c, i, n),
   });
+  const native = o.native ? await runNative(o.broker, record.cells, { sizes, inFlight, durationMs }, say) : undefined;
   await mkdir(reportDir, { recursive: true });
   const run: BenchRun = {
     ...record,
+    ...(native ? { native } : {}),
     runId: reportDir.split("/").pop()!,
     command: rerunCommand(o),
     thresholds: evaluateThresholds(thresholds, record.cells),
@@ -85,6 +92,7 @@ function rerunCommand(o: SendModesCommandOptions): string {
   add("--rate", o.rate);
   add("--messages", o.messages);
   for (const t of o.threshold ?? []) add("--threshold", t);
+  if (o.native) args.push("--native");
   return args.join(" ");
 }
 

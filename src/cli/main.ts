@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from "commander";
 import { EXIT, GauntletError } from "../core/errors.js";
 import { sendModesCommand } from "./bench-command.js";
+import { benchHttpCommand } from "./bench-http-command.js";
+import { rttCommand } from "./bench-rtt-command.js";
 import { brokersCommand } from "./brokers-command.js";
 import { certifyCommand } from "./certify-command.js";
 import { checkCommand } from "./check-command.js";
@@ -115,11 +117,42 @@ function buildProgram(setCode: (code: number) => void): Command {
     .option("--messages <n>", "measured messages per cell instead of --duration")
     .option("--threshold <expr>", "fail (exit 1) when a cell breaches it, e.g. 'publish.p99<50ms', 'e2e.p999<200ms', 'rate>=1000' (repeatable)", (v: string, all: string[] = []) => [...all, v])
     .option("--quick", "one size, one N per mode, 0.5 s cells")
+    .option("--native", "also run the broker's own perf tool on the same broker and settings (kafka-producer-perf-test, RabbitMQ PerfTest) and print Gauntlet's throughput as a ratio to it")
     .option("--out <dir>", "report root directory", "reports")
     .option("--json", "print results.json to stdout instead of the table")
     .option("--no-progress", "no per-cell progress on stderr")
     .addOption(verbose)
     .action(async (opts) => setCode(await sendModesCommand(opts)));
+
+  bench
+    .command("http")
+    .description("HTTP ingress: autocannon drives the sample order service (POST /orders → OrderPlaced); HTTP and HTTP → consumed latency; every 2xx order must produce exactly one event")
+    .option("--broker <url>", "broker URL the service publishes to", "memory://")
+    .option("--connections <n>", "autocannon connections (default 10)")
+    .option("--duration <time>", "load duration, e.g. 10s (default 10s)")
+    .option("--rate <n>", "autocannon overallRate in req/s (default: max rate; see docs/benchmarks.md for its 1 ms/1 s caveats)")
+    .option("--bad-orders <pct>", "percentage of requests with an invalid order (400 expected, no event; default 0)")
+    .option("--timeout <seconds>", "autocannon request timeout (default 10)")
+    .option("--defect <name>", "make the sample service misbehave: duplicate-publish, skip-publish, publish-then-fail (every 10th order)")
+    .option("--out <dir>", "report root directory", "reports")
+    .option("--json", "print results.json to stdout instead of the summary")
+    .option("--no-progress", "no progress line on stderr")
+    .addOption(verbose)
+    .action(async (opts) => setCode(await benchHttpCommand(opts)));
+
+  bench
+    .command("rtt")
+    .description("the round-trip experiment: a private toxiproxy adds latency in front of the broker; sequential, pipelined and batched sends of N messages, in round trips")
+    .option("--broker <url>", "broker URL (memory:// is served over a loopback TCP hop so the proxy is in its path)", "memory://")
+    .option("--latency <time>", "latency the proxy adds per round trip, split between the two directions (default 70ms)")
+    .option("--messages <n>", "messages per mode (default 20)")
+    .option("--in-flight <n>", "pipelined: max unacknowledged sends (default 10; a pipelined row with all N in flight is added)")
+    .option("--size <bytes>", "payload bytes (default 100)")
+    .option("--out <dir>", "report root directory", "reports")
+    .option("--json", "print results.json to stdout instead of the table")
+    .option("--no-progress", "no progress lines on stderr")
+    .addOption(verbose)
+    .action(async (opts) => setCode(await rttCommand(opts)));
 
   program
     .command("compare")

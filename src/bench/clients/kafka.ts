@@ -1,10 +1,15 @@
 import { randomBytes } from "node:crypto";
-import { type Admin, type Consumer, Kafka, logLevel, type Producer } from "kafkajs";
+import { type Admin, type Consumer, type ISocketFactory, Kafka, logLevel, type Producer } from "kafkajs";
 import { InfrastructureError, UsageError } from "../../core/errors.js";
 import { type KafkaSettings, parseKafkaUrl } from "../../drivers/kafka/settings.js";
 import type { Versions } from "../types.js";
 import { packageVersion } from "./package-version.js";
 import type { BenchClient } from "./types.js";
+
+export interface KafkaBenchOptions {
+  /** Open every broker connection through this (bench rtt routes them through toxiproxy). */
+  socketFactory?: ISocketFactory;
+}
 
 /**
  * kafka:// through kafkajs. kafkajs does no batching or linger of its own: each `send()` is one
@@ -14,11 +19,11 @@ import type { BenchClient } from "./types.js";
  * serialises pipelined sends — use `?idempotent=false` to let them overlap. The consumer is a
  * fresh group reading the run's fresh topic from the beginning.
  */
-export async function openKafkaBenchClient(redacted: string, url: URL): Promise<BenchClient> {
+export async function openKafkaBenchClient(redacted: string, url: URL, options: KafkaBenchOptions = {}): Promise<BenchClient> {
   const settings = parseKafkaUrl(url);
   const library = (settings as { client?: string }).client ?? "kafkajs";
   if (library !== "kafkajs") throw new UsageError(`bench: kafka:// with client=${library} has no bench client yet`, "drop ?client= to bench through kafkajs");
-  const kafka = new Kafka({ clientId: "gauntlet-bench", brokers: settings.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3_000, retry: { retries: Math.min(settings.retries, 2), initialRetryTime: 100, maxRetryTime: 1_000 } });
+  const kafka = new Kafka({ clientId: "gauntlet-bench", brokers: settings.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3_000, ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}), retry: { retries: Math.min(settings.retries, 2), initialRetryTime: 100, maxRetryTime: 1_000 } });
   const admin = kafka.admin();
   await admin.connect().catch((err: Error) => {
     throw new InfrastructureError(`cannot connect to Kafka at ${redacted}: ${err.message}`, "is the broker running? npx gauntlet brokers up kafka starts a local one");

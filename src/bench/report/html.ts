@@ -66,6 +66,22 @@ function warnings(run: BenchRun): string {
   return parts.join("\n");
 }
 
+function nativeSection(run: BenchRun): string {
+  const n = run.native;
+  if (!n) return "";
+  const rows = n.runs.map((r) => [
+    h(r.size),
+    h(rate(r.msgsPerSec)),
+    h(r.gauntletCell ?? "-"),
+    h(r.gauntletMsgsPerSec === null ? "-" : rate(r.gauntletMsgsPerSec)),
+    r.ratio === null ? "-" : `<strong>${h(r.ratio.toFixed(2))} ×</strong>`,
+    `<code>${h(r.command)}</code><br><span class="muted">${h(r.how)}; ${h(r.comparison)}</span>`,
+  ]);
+  return `<h2 id="native">Native tool comparison</h2>
+<p>${h(n.toolVersion)} on the same broker with the same settings, run after Gauntlet's cells. Ratio = Gauntlet's msgs/s ÷ the native tool's: near 1 (or above) means Gauntlet's load generator is not the bottleneck.</p>
+${htmlTable(["size B", `${n.tool} msgs/s`, "Gauntlet cell", "Gauntlet msgs/s", "ratio", "command and method"], rows, [0, 1, 3, 4])}`;
+}
+
 function chartBox(title: string, attrs: string): string {
   return `<div class="chart-box"><h3>${h(title)}</h3><div class="chart" ${attrs}></div></div>`;
 }
@@ -113,6 +129,7 @@ ${warnings(run)}
 ${best.length ? `<p>Fastest honest mode per payload size:</p><ul>${best.join("")}</ul>` : ""}
 ${matrixTable(run)}
 <p class="muted">Latencies in ms; publish = send → broker ack, e2e = send → delivered to the consumer in this process, delay = actual − intended send time (fixed rate only). Fire-and-forget is an anti-pattern — ${h(FLAG_TEXT["anti-pattern"].replace(/^fire-and-forget: /, ""))}.</p>
+${nativeSection(run)}
 <h2>Latency by percentile</h2>
 <div class="charts">
 ${chartBox("Publish latency (send → ack)", `data-chart="latency" data-series="publish"`)}

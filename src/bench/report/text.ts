@@ -1,3 +1,4 @@
+import { nativeLine } from "../native/index.js";
 import type { BenchRun } from "../types.js";
 import { FLAG_TEXT, bestPerSize, generatorBehind, modeLabel, ms, nLabel, rate } from "./format.js";
 
@@ -40,6 +41,11 @@ export function formatBenchText(run: BenchRun): string {
   for (const f of used) out.push(`  ${f}: ${FLAG_TEXT[f]}`);
   for (const t of run.thresholds) {
     out.push(t.passed ? `threshold ${t.expression}: pass` : `threshold ${t.expression}: BREACHED in ${t.breaches.length} cell(s): ${t.breaches.map((b) => `${b.cell} (${b.detail})`).join("; ")}`);
+  }
+  if (run.native) {
+    out.push("", `native comparison (${run.native.toolVersion}, same broker and settings, run after Gauntlet's cells):`);
+    for (const r of run.native.runs) out.push(`  ${nativeLine(run.native.tool, r)}`);
+    out.push(`  ratio = Gauntlet's msgs/s ÷ the native tool's; near 1 means the load generator is not the bottleneck (docs/benchmarks.md, "--native").`);
   }
   out.push("", `report: ${run.reportDir}`);
   return out.join("\n");

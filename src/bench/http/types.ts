@@ -1,0 +1,93 @@
+import type { HostInfo, SeriesSummary, Versions } from "../types.js";
+import type { ExactlyOnceResult } from "./exactly-once.js";
+
+/** autocannon's latency histogram as it reports it: milliseconds (integer resolution), its own percentiles. */
+export interface AutocannonLatency {
+  unit: "ms";
+  p2_5: number;
+  p50: number;
+  p75: number;
+  p90: number;
+  p97_5: number;
+  p99: number;
+  p99_9: number;
+  average: number;
+  stddev: number;
+  min: number;
+  max: number;
+  totalCount: number;
+  /** autocannon back-fills samples with a 1 ms expected interval when --rate is set (see docs/benchmarks.md). */
+  coordinatedOmissionCorrected: boolean;
+  /** autocannon's own HdrHistogram (ms), compressed base64. */
+  histogram: string;
+  /** [percentile, ms] from autocannon's table, for plots. */
+  curve: [number, number][];
+}
+
+export interface HttpTimelineRow {
+  /** Seconds since the load started (bucket start). */
+  t: number;
+  /** Responses 2xx / other, and OrderPlaced events consumed, in this second. */
+  ok: number;
+  non2xx: number;
+  consumed: number;
+}
+
+export type HttpFlag = "event-loop-delay" | "below-target-rate" | "errors" | "not-exactly-once";
+
+/** results.json of `gauntlet bench http`. */
+export interface HttpBenchRun {
+  gauntlet: "bench";
+  version: 1;
+  kind: "http";
+  runId: string;
+  command: string;
+  startedAt: string;
+  finishedAt: string;
+  broker: string;
+  family: string;
+  environment: string;
+  versions: Versions & { autocannon?: string };
+  host: HostInfo;
+  service: { name: "fixtures/order-service"; endpoint: "POST /orders"; url: string; defect?: string };
+  settings: {
+    connections: number;
+    durationMs: number;
+    /** autocannon overallRate (req/s); absent = max rate (each connection sends on the previous response). */
+    rate?: number;
+    pipelining: 1;
+    timeoutSeconds: number;
+    /** Percentage of requests sent with an invalid order (expected 400, and no event). */
+    badOrdersPercent: number;
+    /** Broker client settings (acks, queue type, prefetch …). */
+    client: Record<string, unknown>;
+  };
+  http: {
+    /** Requests written (Gauntlet's count; autocannon's `requests.sent` counts differently). */
+    sent: number;
+    /** Responses received. */
+    completed: number;
+    durationSeconds: number;
+    /** Completed requests per second over the load phase. */
+    requestsPerSec: number;
+    /** 2xx responses per second. */
+    okPerSec: number;
+    status: Record<string, number>;
+    ok: number;
+    non2xx: number;
+    errors: number;
+    timeouts: number;
+    /** autocannon's own latency histogram (ms). */
+    autocannon: AutocannonLatency;
+    /** Gauntlet's: request written → response parsed, µs, every response (any status). */
+    latency: SeriesSummary;
+  };
+  /** HTTP → consumed: consumer receive time − the time the request was written, per 2xx order (first event). */
+  e2e: SeriesSummary;
+  consumed: { events: number; eventsPerSec: number; drainMs: number; drained: boolean };
+  exactlyOnce: ExactlyOnceResult;
+  eventLoop: { p50Ms: number; p99Ms: number; maxMs: number };
+  timeline: HttpTimelineRow[];
+  flags: HttpFlag[];
+  reportDir: string;
+}

@@ -1,0 +1,126 @@
+import { createHash } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { chartAssets } from "../../report/assets.js";
+import { escapeHtml as h, inlineScript, jsonForScript } from "../../report/escape.js";
+import { htmlTable, metaList } from "../../report/html-sections.js";
+import { REPORT_CSS } from "../../report/html-style.js";
+import type { RttRun } from "./types.js";
+
+const fixed = (v: number, d = 1) => v.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
+
+function table(head: string[], rows: string[][], right: number[]): string {
+  const widths = head.map((x, i) => Math.max(x.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) => r.map((c, i) => (right.includes(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+function rowCells(run: RttRun): string[][] {
+  return run.rows.map((r) => [r.label, String(r.messages), fixed(r.totalMs), fixed(r.perMessageMs, 2), fixed(r.rtts, 2), String(r.expectedRtts)]);
+}
+
+const HEAD = ["mode", "N", "total ms", "per-message ms", "total in RTTs", "expected RTTs"];
+
+/** The console table and what it shows. */
+export function formatRttText(run: RttRun): string {
+  const s = run.settings;
+  const out = [
+    `gauntlet bench rtt — ${run.target}`,
+    `toxiproxy latency ${s.latencyMs} ms per round trip (${s.latencySplit.upstreamMs} ms client → broker + ${s.latencySplit.downstreamMs} ms broker → client); ${s.messages} messages of ${s.size} B; measured RTT ${fixed(run.rttMs)} ms (median of ${s.probes} single sends)`,
+    "",
+    table(HEAD, rowCells(run), [1, 2, 3, 4, 5]),
+    "",
+    "total in RTTs = total ms ÷ the measured RTT. Sequential sends pay one round trip each; pipelined sends overlap theirs (⌈N/K⌉ round trips); a batch is one.",
+    ...run.notes.map((n) => `note: ${n}`),
+    "",
+    `report: ${run.reportDir}`,
+  ];
+  return out.join("\n");
+}
+
+const CHART_SCRIPT = String.raw`(function () {
+  "use strict";
+  var el = document.getElementById("rtt-data");
+  if (!el || typeof uPlot === "undefined") return;
+  var run = JSON.parse(el.textContent || "{}");
+  var rows = run.rows || [];
+  var node = document.querySelector("[data-chart=rtt]");
+  if (!node || !rows.length) return;
+  var COLOR = { "one-send": "#64748b", sequential: "#2563eb", pipelined: "#16a34a", batched: "#d97706" };
+  var xs = rows.map(function (r, i) { return i; });
+  var cols = [xs];
+  var series = [{ label: "mode", value: function (u, v) { return v == null || !rows[v] ? "-" : rows[v].label; } }];
+  Object.keys(COLOR).forEach(function (m) {
+    cols.push(rows.map(function (r) { return r.mode === m ? r.totalMs : null; }));
+    series.push({ label: m + " total ms", stroke: COLOR[m], fill: COLOR[m] + "99", width: 1, paths: uPlot.paths.bars({ size: [0.6, 80] }), points: { show: false },
+      value: function (u, v) { return v == null ? "-" : (+v.toFixed(1)) + " ms"; } });
+  });
+  cols.push(rows.map(function (r) { return r.expectedRtts * run.rttMs; }));
+  series.push({ label: "expected (RTT model)", stroke: "#dc2626", width: 0, points: { show: true, size: 9, fill: "#dc2626" }, value: function (u, v) { return v == null ? "-" : (+v.toFixed(1)) + " ms"; } });
+  var width = Math.max(320, Math.min(1100, (node.parentNode && node.parentNode.clientWidth) || 900));
+  new uPlot({
+    width: width, height: 340,
+    scales: { x: { time: false, range: [-0.6, rows.length - 0.4] }, y: { range: function (u, min, max) { return [0, Math.max(1, max) * 1.1]; } } },
+    axes: [
+      { splits: function () { return xs; }, values: function (u, s) { return s.map(function (v) { return rows[v] ? rows[v].label : ""; }); }, size: 60 },
+      { label: "total ms (" + run.rttMs.toFixed(1) + " ms = 1 RTT)", size: 80 }
+    ],
+    series: series
+  }, cols, node);
+  node.classList.add("drawn");
+})();
+`;
+
+const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+
+/** report.html: self-contained (inline uPlot and data, a CSP allowing only its own two scripts). */
+export function rttHtml(run: RttRun): string {
+  const assets = chartAssets();
+  const uplotJs = inlineScript(assets.js);
+  const chartJs = inlineScript(CHART_SCRIPT);
+  const csp = `default-src 'none'; script-src ${sha256(uplotJs)} ${sha256(chartJs)}; style-src 'unsafe-inline'; img-src data:`;
+  const s = run.settings;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${h(csp)}">
+<title>Gauntlet bench rtt · ${h(run.broker)} · ${h(run.runId)}</title>
+<style>${assets.css.replace(/<\/(style)/gi, "<\\/$1")}</style>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<header>
+<h1>Round trips: ${h(run.broker)}</h1>
+${metaList([
+  ["behind the proxy", run.target],
+  ["client", `${run.versions.client}${run.versions.clientVersion ? ` ${run.versions.clientVersion}` : ""}`],
+  ["latency toxic", `${s.latencyMs} ms per round trip: ${s.latencySplit.upstreamMs} ms upstream (client → broker) + ${s.latencySplit.downstreamMs} ms downstream (broker → client), no jitter`],
+  ["measured RTT", `${run.rttMs.toFixed(1)} ms (median of ${s.probes} single awaited sends: ${run.probesMs.join(", ")} ms)`],
+  ["messages", `${s.messages} × ${s.size} B; in-flight limit ${s.inFlight}`],
+  ["client settings", JSON.stringify(s.client)],
+  ["host", `${run.host.cpus} × ${run.host.cpuModel}, Node ${run.host.node}`],
+  ["started", run.startedAt],
+  ["command", run.command],
+])}
+</header>
+<main>
+<h2>Total time to send N messages</h2>
+<div class="charts"><div class="chart-box"><div class="chart" data-chart="rtt"></div></div></div>
+${htmlTable(HEAD, rowCells(run).map((r) => r.map((c) => h(c))), [1, 2, 3, 4, 5])}
+<p>Bars: measured total; red points: what the round-trip model predicts (expected RTTs × the measured RTT). Sequential sends pay one round trip each; pipelined sends overlap theirs, so N sends with K in flight cost about ⌈N/K⌉ round trips; a batch is one request and one round trip.</p>
+${run.notes.map((n) => `<p class="muted">${h(n)}</p>`).join("\n")}
+</main>
+<script type="application/json" id="rtt-data">${jsonForScript(run)}</script>
+<script>${uplotJs}</script>
+<script>${chartJs}</script>
+</body>
+</html>
+`;
+}
+
+export async function writeRttReport(run: RttRun): Promise<void> {
+  await writeFile(join(run.reportDir, "results.json"), `${JSON.stringify(run, null, 2)}\n`);
+  await writeFile(join(run.reportDir, "report.html"), rttHtml(run));
+}
