@@ -5,9 +5,10 @@ import { duplicates } from "./duplicates.js";
 import { idempotentProducer } from "./idempotent-producer.js";
 import { lockExpiry } from "./lock-expiry.js";
 import { orderingPerKey } from "./ordering-per-key.js";
+import { receiveAndDelete } from "./receive-and-delete.js";
 
 /** The ready-made suites, in the order `gauntlet run` runs them. */
-export const SUITES: readonly Suite[] = [atLeastOnce, orderingPerKey, lockExpiry, deadLetter, duplicates, idempotentProducer];
+export const SUITES: readonly Suite[] = [atLeastOnce, orderingPerKey, lockExpiry, deadLetter, duplicates, receiveAndDelete, idempotentProducer];
 
 /** Look a suite up by name; an unknown name fails with the list of known ones. */
 export function suiteByName(name: string): Suite {

@@ -24,6 +24,18 @@ describe("servicebus-emulator:// (the Service Bus driver on the embedded emulato
   }, 300_000);
 });
 
+describe("servicebus-emulator:// receive-and-delete", () => {
+  it("delivers everything once, and reports what crashed consumers held as at-most-once losses", () => {
+    const r = gauntlet(["run", "--broker", "servicebus-emulator://", "receive-and-delete", "--runs", "3", "--seed", "4", "--out", tempDir(), "--json", "--no-progress"]);
+    expect(r.code, r.stderr).toBe(0);
+    const [suite] = JSON.parse(r.stdout).suites as { verdict: unknown; results: Record<string, { stats?: { lostUnprocessed?: number }; reason?: string }> }[];
+    expect(suite!.verdict).toBe(true);
+    const lost = suite!.results["at-most-once"]!.stats!.lostUnprocessed!;
+    expect(lost).toBeGreaterThanOrEqual(0);
+    if (lost > 0) expect(suite!.results["at-most-once"]!.reason).toMatch(/at-most-once/);
+  }, 120_000);
+});
+
 describe("servicebus:// (a real namespace)", () => {
   it("needs the connection string in an environment variable and says which", () => {
     const r = gauntlet(["run", "--broker", "servicebus://?connection-string-env=GAUNTLET_TEST_NO_SUCH_VAR", "--runs", "1", "--out", tempDir()]);

@@ -1,6 +1,7 @@
 import type { Checker } from "../core/checker.js";
 import { UsageError } from "../core/errors.js";
 import { atLeastOnce } from "./at-least-once.js";
+import { atMostOnce } from "./at-most-once.js";
 import { deadLetter } from "./dead-letter.js";
 import { duplicates } from "./duplicates.js";
 import { lockExpiry } from "./lock-expiry.js";
@@ -13,6 +14,7 @@ export const CHECKERS: Readonly<Record<string, Checker>> = Object.freeze({
   [orderingPerKey.name]: orderingPerKey,
   [lockExpiry.name]: lockExpiry,
   [deadLetter.name]: deadLetter,
+  [atMostOnce.name]: atMostOnce,
 });
 
 /** Look a checker up by name; an unknown name fails with the list of known ones. */

@@ -106,6 +106,8 @@ export interface RenewValue {
 /** value of `crash` ops (always type info): the client died; its locks are held or released. */
 export interface CrashValue {
   reason?: string;
+  /** Receive-and-delete: ids the client had taken (so the broker deleted them) and not yet processed. */
+  unprocessed?: string[];
 }
 
 /** value of `fault` ops (process "nemesis"): a fault window opening or closing. */

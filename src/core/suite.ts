@@ -15,6 +15,8 @@ export interface Suite {
   /** Scenario generator, given what the broker can do. */
   scenarios(capabilities: ReadonlySet<Capability>): Arbitrary<Scenario>;
   readonly checkers: readonly Checker[];
+  /** A checker whose reason (set on valid results too) becomes the suite's note, e.g. a count worth seeing. */
+  readonly noteFrom?: string;
   /** Meaningless without faults (`--faults`): reported n/a when run without them. */
   readonly needsFaults?: boolean;
   /** How this suite's fault windows are generated when --faults is given (count, horizon). */

@@ -80,8 +80,8 @@ export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions):
   lines.push(`seed: ${summary.seed}   broker: ${printable(summary.broker)}   run: ${printable(summary.runId)}`);
   lines.push(`rerun: ${printable(summary.command)}`);
   for (const s of summary.suites) {
-    if (s.verdict === true) continue;
     if (s.note) lines.push(`note ${printable(s.suite)}: ${printable(s.note)}`);
+    if (s.verdict === true) continue;
     if (s.replayCommand) lines.push(`replay ${printable(s.suite)}: ${printable(s.replayCommand)}`);
     else if (s.notApplicable === undefined) {
       const path = s.path ? `, path ${printable(s.path)}` : "";

@@ -130,9 +130,12 @@ async function runConsumer(plan: ConsumerPlan, driver: Driver, recorder: Recorde
       const action: ConsumerAction = plan.actions[handled++] ?? { kind: "complete", handleMs: 0 };
       if (plan.mode === "receive-and-delete") {
         if (action.kind === "crash") {
-          const fresh = await crashAndRestart(consumer, process, recorder, driver, plan, action.restartMs);
+          // The broker deleted these on receipt; dying now loses them: at-most-once, on the record.
+          const unprocessed = deliveries.slice(deliveries.indexOf(delivery)).map((d) => d.id);
+          const fresh = await crashAndRestart(consumer, process, recorder, driver, plan, action.restartMs, unprocessed);
           if (!fresh) return; // no client could be opened again before the deadline
           consumer = fresh;
+          break;
         }
         continue;
       }
@@ -189,10 +192,12 @@ async function crashAndRestart(
   driver: Driver,
   plan: ConsumerPlan,
   restartMs: number,
+  unprocessed?: string[],
 ): Promise<Consumer | undefined> {
-  const pending = recorder.invoke(process.current, "crash", { reason: "client crash before settling" });
+  const value = { reason: "client crash before settling", ...(unprocessed?.length ? { unprocessed } : {}) };
+  const pending = recorder.invoke(process.current, "crash", value);
   await consumer.crash().catch(() => {});
-  recorder.complete(pending, "info", { reason: "client crash before settling" });
+  recorder.complete(pending, "info", value);
   process.renew();
   if (restartMs > 0) await driver.clock.sleep(restartMs);
   return openWithRetry(() => driver.consumer(plan.source, { mode: plan.mode }), driver.clock, driver.clock.now() + 30_000 * NS_PER_MS);

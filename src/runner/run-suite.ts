@@ -126,6 +126,8 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions): Promise<
   };
   const error = propertyError ?? (verdict === "unknown" ? representative?.result.error : undefined);
   if (error) outcome.error = error;
+  const noted = suite.noteFrom ? representative?.result.results[suite.noteFrom]?.reason : undefined;
+  if (noted) outcome.note = `${noted} (in the run kept for the report)`;
   if (shrinkStopped) outcome.note = `shrinking stopped after the ${Math.round((options.shrinkBudgetMs ?? 0) / 1000)} s budget (--shrink-budget): the counterexample is the smallest found by then`;
   return { outcome, representative };
 }
