@@ -1,11 +1,9 @@
 /** `gauntlet bench http` output: the console summary, report.html (self-contained, as the send-modes report) and results.json. */
-import { createHash } from "node:crypto";
+import { selfContainedPage } from "../../report/html-page.js";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { chartAssets } from "../../report/assets.js";
-import { escapeHtml as h, inlineScript, jsonForScript } from "../../report/escape.js";
+import { escapeHtml as h } from "../../report/escape.js";
 import { htmlTable, metaList } from "../../report/html-sections.js";
-import { REPORT_CSS } from "../../report/html-style.js";
 import { ms, rate } from "../report/format.js";
 import type { SeriesSummary } from "../types.js";
 import type { HttpBenchRun, HttpFlag } from "./types.js";
@@ -55,8 +53,6 @@ export function formatHttpText(run: HttpBenchRun): string {
   out.push("", `report: ${run.reportDir}`);
   return out.join("\n");
 }
-
-const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 
 /** Browser script: latency percentile curves (log x as HdrHistogram plots, log y) and throughput per second. */
 const HTTP_CHART_SCRIPT = String.raw`(function () {
@@ -131,10 +127,6 @@ function seriesRow(name: string, s: SeriesSummary): string[] {
 
 /** report.html: one self-contained file (inline uPlot and data, a CSP allowing only its two scripts, no network). */
 export function httpHtml(run: HttpBenchRun): string {
-  const assets = chartAssets();
-  const uplotJs = inlineScript(assets.js);
-  const chartJs = inlineScript(HTTP_CHART_SCRIPT);
-  const csp = `default-src 'none'; script-src ${sha256(uplotJs)} ${sha256(chartJs)}; style-src 'unsafe-inline'; img-src data:`;
   const s = run.settings;
   const a = run.http.autocannon;
   const x = run.exactlyOnce;
@@ -146,19 +138,13 @@ export function httpHtml(run: HttpBenchRun): string {
         .join(";")}</div>`;
   const warnings = run.flags.filter((f) => f !== "not-exactly-once").map((f) => `<div class="warn"><strong>${h(f)}</strong>: ${h(HTTP_FLAG_TEXT[f])}</div>`);
   const data = { ...run, http: { ...run.http, latency: { ...run.http.latency, histogram: undefined }, autocannon: { ...a, histogram: undefined } }, e2e: { ...run.e2e, histogram: undefined } };
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${h(csp)}">
-<title>Gauntlet bench http · ${h(run.broker)} · ${h(run.runId)}</title>
-<style>${assets.css.replace(/<\/(style)/gi, "<\\/$1")}</style>
-<style>${REPORT_CSS}${CSS}</style>
-</head>
-<body>
-<header>
-<h1>HTTP ingress: ${h(run.service.endpoint)} → ${h(run.broker)}</h1>
+  return selfContainedPage({
+    title: `Gauntlet bench http · ${run.broker} · ${run.runId}`,
+    css: CSS,
+    chartScript: HTTP_CHART_SCRIPT,
+    dataId: "bench-data",
+    data: data,
+    header: `<h1>HTTP ingress: ${h(run.service.endpoint)} → ${h(run.broker)}</h1>
 ${metaList([
   ["service", `${run.service.name}${run.service.defect ? ` with defect ${run.service.defect}` : ""} (201 only after the broker acknowledged the OrderPlaced publish)`],
   ["broker", `${run.broker} — ${version(run)}${run.versions.note ? ` (${run.versions.note})` : ""}`],
@@ -170,10 +156,8 @@ ${metaList([
   ["started", run.startedAt],
   ["finished", run.finishedAt],
   ["command", run.command],
-])}
-</header>
-<main>
-${verdict}
+])}`,
+    main: `${verdict}
 ${warnings.join("\n")}
 <h2>Figures</h2>
 ${htmlTable(
@@ -190,14 +174,8 @@ ${htmlTable(["series (ms)", "count", "p50", "p90", "p99", "p99.9", "max"], [seri
 <div class="charts"><div class="chart-box"><h3>Responses and events per second</h3><div class="chart" data-chart="throughput"></div></div></div>
 <h2>Exactly-once check</h2>
 ${htmlTable(["2xx orders", "non-2xx orders", "unanswered requests", "events", "missing", "duplicated", "extra events", "unexpected", "events for unanswered requests"], [[x.accepted, x.rejected, x.unanswered, x.events, x.missing, x.duplicated, x.extraEvents, x.unexpected, x.unansweredWithEvent].map((v) => h(v))], [0, 1, 2, 3, 4, 5, 6, 7, 8])}
-<p class="muted">Events for requests that got no response (timeouts, or in flight when the load stopped) are reported but not judged: the client cannot know whether those orders were placed.</p>
-</main>
-<script type="application/json" id="bench-data">${jsonForScript(data)}</script>
-<script>${uplotJs}</script>
-<script>${chartJs}</script>
-</body>
-</html>
-`;
+<p class="muted">Events for requests that got no response (timeouts, or in flight when the load stopped) are reported but not judged: the client cannot know whether those orders were placed.</p>`,
+  });
 }
 
 /** results.json (full histograms) and report.html. */

@@ -1,9 +1,7 @@
 /** report.html for a bench run: one self-contained file (inline uPlot and data, strict CSP, no network). */
-import { createHash } from "node:crypto";
-import { chartAssets } from "../../report/assets.js";
-import { escapeHtml as h, inlineScript, jsonForScript } from "../../report/escape.js";
+import { selfContainedPage } from "../../report/html-page.js";
+import { escapeHtml as h } from "../../report/escape.js";
 import { htmlTable, metaList } from "../../report/html-sections.js";
-import { REPORT_CSS } from "../../report/html-style.js";
 import { MODE_INFO } from "../modes.js";
 import { SEND_MODES, type BenchRun, type CellResult } from "../types.js";
 import { BENCH_CHART_SCRIPT } from "./html-script.js";
@@ -15,8 +13,6 @@ const BENCH_CSS = `
 tr.behind td { background: rgba(220, 38, 38, .08); } tr.anti td { color: var(--muted); font-style: italic; }
 .chart-box h3 { margin: .2rem .3rem .4rem; }
 `;
-
-const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 
 /** The run without the base64 histograms (results.json keeps them), for the browser script. */
 function chartData(run: BenchRun): unknown {
@@ -88,27 +84,17 @@ function chartBox(title: string, attrs: string): string {
 
 /** The self-contained report of a bench run; the run is embedded as JSON in `#bench-data`. */
 export function benchHtml(run: BenchRun): string {
-  const assets = chartAssets();
-  const uplotJs = inlineScript(assets.js);
-  const chartJs = inlineScript(BENCH_CHART_SCRIPT);
-  const csp = `default-src 'none'; script-src ${sha256(uplotJs)} ${sha256(chartJs)}; style-src 'unsafe-inline'; img-src data:`;
   const s = run.settings;
   const best = [...bestPerSize(run.cells)].map(([size, c]) => `<li>${h(size)} B: <strong>${h(modeLabel(c))}</strong> — ${h(rate(c.achievedRate))} msgs/s, publish p99 ${h(ms(c.publish.p99))} ms</li>`);
   const modes = SEND_MODES.map((m) => [h(m), h(MODE_INFO[m].meaning)]);
   const flags = Object.entries(FLAG_TEXT).map(([f, t]) => [h(f), h(t)]);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${h(csp)}">
-<title>Gauntlet bench · ${h(run.broker)} · ${h(run.runId)}</title>
-<style>${assets.css.replace(/<\/(style)/gi, "<\\/$1")}</style>
-<style>${REPORT_CSS}${BENCH_CSS}</style>
-</head>
-<body>
-<header>
-<h1>Send modes: ${h(run.broker)}</h1>
+  return selfContainedPage({
+    title: `Gauntlet bench · ${run.broker} · ${run.runId}`,
+    css: BENCH_CSS,
+    chartScript: BENCH_CHART_SCRIPT,
+    dataId: "bench-data",
+    data: chartData(run),
+    header: `<h1>Send modes: ${h(run.broker)}</h1>
 ${metaList([
   ["broker", `${run.broker} — ${[run.versions.broker, run.versions.brokerVersion].filter(Boolean).join(" ") || "version unknown"}${run.versions.note ? ` (${run.versions.note})` : ""}`],
   ["client", `${run.versions.client}${run.versions.clientVersion ? ` ${run.versions.clientVersion}` : ""}`],
@@ -120,10 +106,8 @@ ${metaList([
   ["started", run.startedAt],
   ["finished", run.finishedAt],
   ["command", run.command],
-])}
-</header>
-<main>
-${warnings(run)}
+])}`,
+    main: `${warnings(run)}
 <h2>Send-mode matrix</h2>
 <div class="charts">${chartBox("Throughput (bars) and publish p99 (points) per cell", `data-chart="matrix"`)}</div>
 ${best.length ? `<p>Fastest honest mode per payload size:</p><ul>${best.join("")}</ul>` : ""}
@@ -140,12 +124,6 @@ ${s.rate !== undefined ? chartBox("Publish delay (actual − intended send time)
 <div class="charts">${chartBox("Acknowledged and delivered msgs/s per interval", `data-chart="throughput"`)}</div>
 <h2>Reading this report</h2>
 ${htmlTable(["mode", "meaning"], modes)}
-${htmlTable(["flag", "meaning"], flags)}
-</main>
-<script type="application/json" id="bench-data">${jsonForScript(chartData(run))}</script>
-<script>${uplotJs}</script>
-<script>${chartJs}</script>
-</body>
-</html>
-`;
+${htmlTable(["flag", "meaning"], flags)}`,
+  });
 }

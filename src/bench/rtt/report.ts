@@ -1,10 +1,8 @@
-import { createHash } from "node:crypto";
+import { selfContainedPage } from "../../report/html-page.js";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { chartAssets } from "../../report/assets.js";
-import { escapeHtml as h, inlineScript, jsonForScript } from "../../report/escape.js";
+import { escapeHtml as h } from "../../report/escape.js";
 import { htmlTable, metaList } from "../../report/html-sections.js";
-import { REPORT_CSS } from "../../report/html-style.js";
 import type { RttRun } from "./types.js";
 
 const fixed = (v: number, d = 1) => v.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
@@ -71,28 +69,15 @@ const CHART_SCRIPT = String.raw`(function () {
 })();
 `;
 
-const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
-
 /** report.html: self-contained (inline uPlot and data, a CSP allowing only its own two scripts). */
 export function rttHtml(run: RttRun): string {
-  const assets = chartAssets();
-  const uplotJs = inlineScript(assets.js);
-  const chartJs = inlineScript(CHART_SCRIPT);
-  const csp = `default-src 'none'; script-src ${sha256(uplotJs)} ${sha256(chartJs)}; style-src 'unsafe-inline'; img-src data:`;
   const s = run.settings;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${h(csp)}">
-<title>Gauntlet bench rtt · ${h(run.broker)} · ${h(run.runId)}</title>
-<style>${assets.css.replace(/<\/(style)/gi, "<\\/$1")}</style>
-<style>${REPORT_CSS}</style>
-</head>
-<body>
-<header>
-<h1>Round trips: ${h(run.broker)}</h1>
+  return selfContainedPage({
+    title: `Gauntlet bench rtt · ${run.broker} · ${run.runId}`,
+    chartScript: CHART_SCRIPT,
+    dataId: "rtt-data",
+    data: run,
+    header: `<h1>Round trips: ${h(run.broker)}</h1>
 ${metaList([
   ["behind the proxy", run.target],
   ["client", `${run.versions.client}${run.versions.clientVersion ? ` ${run.versions.clientVersion}` : ""}`],
@@ -103,21 +88,13 @@ ${metaList([
   ["host", `${run.host.cpus} × ${run.host.cpuModel}, Node ${run.host.node}`],
   ["started", run.startedAt],
   ["command", run.command],
-])}
-</header>
-<main>
-<h2>Total time to send N messages</h2>
+])}`,
+    main: `<h2>Total time to send N messages</h2>
 <div class="charts"><div class="chart-box"><div class="chart" data-chart="rtt"></div></div></div>
 ${htmlTable(HEAD, rowCells(run).map((r) => r.map((c) => h(c))), [1, 2, 3, 4, 5])}
 <p>Bars: measured total; red points: what the round-trip model predicts (expected RTTs × the measured RTT). Sequential sends pay one round trip each; pipelined sends overlap theirs, so N sends with K in flight cost about ⌈N/K⌉ round trips; a batch is one request and one round trip.</p>
-${run.notes.map((n) => `<p class="muted">${h(n)}</p>`).join("\n")}
-</main>
-<script type="application/json" id="rtt-data">${jsonForScript(run)}</script>
-<script>${uplotJs}</script>
-<script>${chartJs}</script>
-</body>
-</html>
-`;
+${run.notes.map((n) => `<p class="muted">${h(n)}</p>`).join("\n")}`,
+  });
 }
 
 export async function writeRttReport(run: RttRun): Promise<void> {
