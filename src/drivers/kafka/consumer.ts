@@ -3,6 +3,7 @@ import type { Consumer, DriverEvent } from "../../core/driver.js";
 import type { Delivery, SettleOutcome } from "../../core/history.js";
 import { DefiniteFailure } from "../../core/errors.js";
 import { ID_HEADER, KEY_HEADER } from "./names.js";
+import { checkCommittable, heldForCommit } from "./commit-rules.js";
 
 const POLL_MS = 5;
 /** Longest a new member waits for its first group join before it is handed to the runner. */
@@ -115,17 +116,9 @@ export class KafkaConsumer implements Consumer {
   }
 
   async settle(delivery: Delivery, outcome: SettleOutcome): Promise<void> {
-    const h = delivery.lockToken ? this.held.get(delivery.lockToken) : undefined;
-    if (!h) throw new DefiniteFailure(`no record ${delivery.lockToken} is held by this consumer`, "unknown-token");
-    if (outcome !== "complete") {
-      throw new DefiniteFailure(`Kafka has no ${outcome}: a consumer can only commit its position`, "not-supported");
-    }
+    const h = heldForCommit(delivery.lockToken ? this.held.get(delivery.lockToken) : undefined, delivery.lockToken, outcome);
     try {
-      if (h.epoch !== this.epoch) throw new DefiniteFailure(`partition ${h.partition} was rebalanced since offset ${h.offset} was fetched; its next owner reads it again`, "rebalanced");
-      const expected = this.nextCommit.get(h.partition);
-      if (expected !== h.offset) {
-        throw new DefiniteFailure(`offset ${h.offset} of partition ${h.partition} cannot be committed before offset ${expected}: Kafka commits positions`, "out-of-order-commit");
-      }
+      checkCommittable(h, this.epoch, this.nextCommit);
       try {
         await this.consumer.commitOffsets([{ topic: this.topic, partition: h.partition, offset: String(h.offset + 1) }]);
       } catch (err) {

@@ -7,6 +7,7 @@ import { ID_HEADER, KEY_HEADER } from "../names.js";
 import type { KafkaSettings } from "../settings.js";
 import { OffsetCommitter } from "./offset-committer.js";
 import { baseOptions } from "./options.js";
+import { checkCommittable, heldForCommit } from "../commit-rules.js";
 
 type Record = Message<string | undefined, Buffer, string, string>;
 type Stream = MessagesStream<string | undefined, Buffer, string, string>;
@@ -171,17 +172,9 @@ export class PlatformaticGroupConsumer implements Consumer {
   }
 
   async settle(delivery: Delivery, outcome: SettleOutcome): Promise<void> {
-    const h = delivery.lockToken ? this.held.get(delivery.lockToken) : undefined;
-    if (!h) throw new DefiniteFailure(`no record ${delivery.lockToken} is held by this consumer`, "unknown-token");
-    if (outcome !== "complete") {
-      throw new DefiniteFailure(`Kafka has no ${outcome}: a consumer can only commit its position`, "not-supported");
-    }
+    const h = heldForCommit(delivery.lockToken ? this.held.get(delivery.lockToken) : undefined, delivery.lockToken, outcome);
     try {
-      if (h.epoch !== this.epoch) throw new DefiniteFailure(`partition ${h.partition} was rebalanced since offset ${h.offset} was fetched; its next owner reads it again`, "rebalanced");
-      const expected = this.nextCommit.get(h.partition);
-      if (expected !== h.offset) {
-        throw new DefiniteFailure(`offset ${h.offset} of partition ${h.partition} cannot be committed before offset ${expected}: Kafka commits positions`, "out-of-order-commit");
-      }
+      checkCommittable(h, this.epoch, this.nextCommit);
       await this.committer.commit(h.partition, h.offset + 1, h.leaderEpoch, h.generation, h.memberId);
       if (h.epoch === this.epoch) this.nextCommit.set(h.partition, h.offset + 1);
     } finally {
