@@ -1,8 +1,14 @@
 /**
  * Wrappers over rhea links that hide its server-side quirks (docs/servicebus-emulator.md):
  * - `sender.credit` drops only when rhea writes the transfer, so credit is tracked as
- *   available = credit − (issued − delivery_count);
- * - a drain is answered with set_drained once everything sendable is queued;
+ *   available = credit − (deliveries handed to rhea but not yet written). The unwritten ones are
+ *   counted from the session's send cursor, not from `delivery_count`: answering a drain
+ *   advances `delivery_count` by the unused credit without a transfer, and a count inferred from
+ *   it would then offer phantom credit — a receive-and-delete message handed out on it sat in
+ *   rhea's buffer, already deleted, and was lost when the link closed;
+ * - a drain is answered with set_drained once everything sendable is queued, and answered even
+ *   when the credit is already spent (rhea echoes drain=true only while credit is left; the SDK
+ *   drains while the last credited message is in flight, then waited 200 ms and closed the link);
  * - dispositions are answered settled, echoing the outcome without its error.
  */
 import type { Delivery, Sender } from "rhea";
@@ -10,11 +16,19 @@ import { type Link, outcomes, senderState } from "./amqp.js";
 import type { Consumer } from "./entity-store.js";
 import { lockTokenToDeliveryTag } from "./lock-token.js";
 
+/** The parts of rhea's session Outgoing (lib/session.js) the credit count reads. */
+interface OutgoingState {
+  available(): number;
+  next_pending_delivery: number;
+}
+
 export type Outcome = "accepted" | "rejected" | "modified" | "released";
 
 /** A receiver of the client = a sender here, fed by one queue. */
 export class OutgoingLink implements Consumer {
   private issued = 0;
+  /** Session delivery ids of this link's deliveries rhea has not written yet, oldest first. */
+  private readonly unwritten: number[] = [];
   private readonly tokens = new WeakMap<Delivery, string>();
 
   constructor(
@@ -23,14 +37,25 @@ export class OutgoingLink implements Consumer {
     readonly receiveAndDelete: boolean,
     readonly sessionId: string | undefined,
     private readonly starved: () => boolean,
-  ) {}
+  ) {
+    answerEveryDrain(sender);
+  }
 
   available(): number {
     if (!this.sender.is_open() || this.starved()) return 0;
-    const s = senderState(this.sender);
-    const pending = this.issued - s.delivery_count;
-    const sessionRoom = (this.sender.session as unknown as { outgoing: { available(): number } }).outgoing.available();
-    return Math.min(s.credit - pending, sessionRoom - pending);
+    const pending = this.pending();
+    return Math.min(senderState(this.sender).credit - pending, this.outgoing().available() - pending);
+  }
+
+  private outgoing() {
+    return (this.sender.session as unknown as { outgoing: OutgoingState }).outgoing;
+  }
+
+  /** rhea writes a session's deliveries in id order; those below its cursor are on the wire. */
+  private pending(): number {
+    const cursor = this.outgoing().next_pending_delivery;
+    while (this.unwritten.length > 0 && this.unwritten[0]! < cursor) this.unwritten.shift();
+    return this.unwritten.length;
   }
 
   deliver(bytes: Buffer, lockToken: string | undefined): void {
@@ -38,6 +63,7 @@ export class OutgoingLink implements Consumer {
     // A format argument makes rhea send the bytes as they are (already encoded with stamps).
     const tag = lockToken ? lockTokenToDeliveryTag(lockToken) : Buffer.from(String(this.issued));
     const d = this.sender.send(bytes as never, tag, 0);
+    this.unwritten.push((d as unknown as { id: number }).id);
     if (lockToken) this.tokens.set(d, lockToken);
   }
 
@@ -49,6 +75,23 @@ export class OutgoingLink implements Consumer {
   answerDrain(): void {
     if (senderState(this.sender)._draining) this.sender.set_drained(true);
   }
+}
+
+/**
+ * Replace rhea's Sender._get_drain (lib/link.js), called when the link writes a flow: a drain
+ * request is answered with drain=true whether or not credit is left (AMQP 1.0 §2.6.7: the sender
+ * spends the credit, then reports it), and exactly once — the answer consumes the request, so
+ * later flows of this link cannot carry a stale drain that would zero the client's new credit.
+ */
+function answerEveryDrain(sender: Sender): void {
+  const s = sender as unknown as { _draining: boolean; _drained: boolean; credit: number; delivery_count: number; _get_drain(): boolean };
+  s._get_drain = () => {
+    if (!(s._draining && s._drained)) return false;
+    s.delivery_count += s.credit;
+    s.credit = 0;
+    s._draining = false;
+    return true;
+  };
 }
 
 /** Settle a client disposition: echo the outcome (never its error, which the SDK would treat as failure). */

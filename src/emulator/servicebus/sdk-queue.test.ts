@@ -19,6 +19,7 @@ describe("queue through the SDK", () => {
     { kind: "queue", name: "expiry", lockDurationMs: LOCK_MS },
     { kind: "queue", name: "maxdc", maxDeliveryCount: 3, lockDurationMs: 30_000 },
     { kind: "queue", name: "rnd" },
+    { kind: "queue", name: "rnd-drained" },
     { kind: "queue", name: "dedup", duplicateDetectionMs: 2_000 },
     { kind: "queue", name: "stream", lockDurationMs: 30_000 },
     { kind: "queue", name: "peek" },
@@ -164,6 +165,23 @@ describe("queue through the SDK", () => {
     await expect(receiver.completeMessage(msgs[0]!)).rejects.toThrow(/receiveAndDelete/);
     expect(await receiver.peekMessages(5)).toEqual([]);
     await receiver.close();
+  });
+
+  // Found by the receive-and-delete suite under CI load: a drain advances rhea's delivery_count
+  // without a transfer, and the emulator once read that as free credit, handed the next message
+  // to a link the client had drained (deleting it), and lost it when the link closed.
+  it("receive-and-delete: a message sent after a drain waits in the queue, not on the drained link", async () => {
+    const sender = f.client.createSender("rnd-drained");
+    await sender.sendMessages({ body: "first" });
+    const receiver = f.client.createReceiver("rnd-drained", { receiveMode: "receiveAndDelete" });
+    // Credit 3, one message: the SDK drains the two credits left once the wait ends.
+    expect((await receiver.receiveMessages(3, { maxWaitTimeInMs: 100 })).map((m) => m.body)).toEqual(["first"]);
+    await sender.sendMessages({ body: "after-drain" });
+    await sleep(100);
+    await receiver.close();
+    const next = f.client.createReceiver("rnd-drained", { receiveMode: "receiveAndDelete" });
+    expect((await next.receiveMessages(1, { maxWaitTimeInMs: 2000 })).map((m) => m.body)).toEqual(["after-drain"]);
+    await next.close();
   });
 
   // issue seed: duplicate detection drops a resend with the same messageId inside the window
