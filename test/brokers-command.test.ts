@@ -4,19 +4,34 @@ import { requireBroker } from "./broker-gate.js";
 import { gauntlet, tempDir } from "./cli-helpers.js";
 
 import { alive } from "../src/brokers/local/state.js";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 
 describe("gauntlet brokers up / status / down (RabbitMQ)", () => {
   if (!requireBroker("RabbitMQ", rabbitMqInstalled(), RABBITMQ_INSTALL)) return;
-  it("starts a private node that outlives the command, lists its URL, and stops it leaving no process", () => {
-    const env = { GAUNTLET_CACHE: tempDir() };
+  it("starts a private node that outlives the command, lists its URL, keeps its logs, and stops it leaving no process", () => {
+    const cache = tempDir();
+    const env = { GAUNTLET_CACHE: cache };
     expect(gauntlet(["brokers", "up", "rabbitmq"], undefined, env).code).toBe(0);
     const status = JSON.parse(gauntlet(["brokers", "status", "--json"], undefined, env).stdout);
     const rabbit = status.brokers.find((b: { name: string }) => b.name === "rabbitmq");
     expect(rabbit).toMatchObject({ installed: true, running: true, url: expect.stringMatching(/^amqp:\/\/.*127\.0\.0\.1:\d+$/) });
-    const run = gauntlet(["run", "--broker", rabbit.url, "at-least-once", "--runs", "2", "--out", tempDir()], undefined, env);
+    expect(rabbit.logs).toContainEqual(expect.stringMatching(/@localhost\.log$/));
+    const out = tempDir();
+    const run = gauntlet(["run", "--broker", rabbit.url, "at-least-once", "--runs", "2", "--out", out, "--json"], undefined, env);
     expect(run.code, run.stderr).toBe(0);
-    expect(gauntlet(["brokers", "down"], undefined, env).code).toBe(0);
+    // The report holds what the node logged during the run: the suite's connections, not the boot.
+    const summary = JSON.parse(run.stdout) as { reportDir: string; brokerLogs?: string[] };
+    expect(summary.brokerLogs).toEqual([expect.stringMatching(/^broker-logs\/rabbitmq-.*\.log$/)]);
+    const during = readFileSync(join(summary.reportDir, summary.brokerLogs![0]!), "utf8");
+    expect(during).toMatch(/accepting AMQP connection/);
+    expect(during).not.toMatch(/Starting RabbitMQ/);
+    const down = gauntlet(["brokers", "down"], undefined, env);
+    expect(down.code).toBe(0);
+    // down keeps the whole log in the cache before removing the node's directory.
+    const kept = /rabbitmq down {2}\(log kept: ([^)]+)\)/.exec(down.stdout)?.[1];
+    expect(kept, down.stdout).toContain(join(cache, "logs"));
+    expect(readFileSync(kept!, "utf8")).toMatch(/Starting RabbitMQ[\s\S]*accepting AMQP connection/);
     expect(JSON.parse(gauntlet(["brokers", "status", "--json"], undefined, env).stdout).brokers[0].running).toBe(false);
     // The node's process group is gone and its data directory removed (other test files run nodes too, so check this one).
     expect(alive(rabbit.pid)).toBe(false);

@@ -2,6 +2,7 @@ import { UsageError } from "../core/errors.js";
 import type { LocalService, ServiceState } from "../brokers/local/service.js";
 import { KNOWN_SERVICES, LOCAL_SERVICES, serviceByName } from "../brokers/local/services.js";
 import { alive, clearState, readState, writeState } from "../brokers/local/state.js";
+import { archiveLogs } from "../brokers/local/broker-logs.js";
 
 interface BrokerStatus {
   name: string;
@@ -12,6 +13,8 @@ interface BrokerStatus {
   urls?: Record<string, string>;
   pid?: number;
   dir?: string;
+  /** The running instance's log files. */
+  logs?: string[];
   note?: string;
 }
 
@@ -42,9 +45,10 @@ export async function brokersCommand(action: string, names: string[], options: {
       // Stop in reverse order: the proxy before the brokers behind it.
       for (const service of pick(names).reverse()) {
         const state = await readState<ServiceState>(service.name);
+        const kept = state ? await archiveLogs(service, state) : [];
         if (state) await service.stop(state);
         await clearState(service.name);
-        say(`${service.name} down`);
+        say(`${service.name} down${kept.length ? `  (log kept: ${kept.join(", ")})` : ""}`);
       }
       return 0;
     case "status": {
@@ -64,7 +68,12 @@ async function up(service: LocalService<ServiceState>): Promise<void> {
     say(`${service.name} already up: ${running.url}`);
     return;
   }
-  if (running) await service.stop(running); // a crashed instance: clean its directory first
+  if (running) {
+    // A crashed instance: keep its log (it says why), then clean its directory.
+    const kept = await archiveLogs(service, running);
+    await service.stop(running);
+    if (kept.length) say(`${service.name}: the previous instance had died; its log is kept: ${kept.join(", ")}`);
+  }
   if (!service.installed()) throw new UsageError(`${service.name} is not installed`, `run: npx gauntlet brokers install ${service.name}   (or: ${service.installHint})`);
   const state = await service.start();
   await writeState(service.name, state);
@@ -82,6 +91,6 @@ async function statusOf(name: string): Promise<BrokerStatus> {
     installed: service.installed(),
     running,
     ...(location ? { location } : {}),
-    ...(running ? { url: state.url, ...(state.urls ? { urls: state.urls } : {}), pid: state.pid, dir: state.dir } : {}),
+    ...(running ? { url: state.url, ...(state.urls ? { urls: state.urls } : {}), pid: state.pid, dir: state.dir, ...(service.logFiles ? { logs: service.logFiles(state) } : {}) } : {}),
   };
 }

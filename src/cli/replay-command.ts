@@ -1,6 +1,7 @@
 import type { SuiteOutcome } from "../core/run.js";
 import { exitCodeFor } from "../core/result.js";
 import { startEnvironment } from "../brokers/resolve.js";
+import { markBrokerLogs, saveBrokerLogs } from "../brokers/local/broker-logs.js";
 import { redact } from "../brokers/url.js";
 import { historyMetrics } from "../report/index.js";
 import { readRepro, reproKind } from "../runner/repro.js";
@@ -32,6 +33,7 @@ export async function replayCommand(file: string, options: ReplayCommandOptions)
   const brokerUrl = options.broker ?? repro.broker;
   // A repro with fault windows needs an environment that can inject those faults again.
   const faults = [...new Set((repro.scenario.faults ?? []).map((f) => f.name))];
+  const logMarks = await markBrokerLogs(brokerUrl);
   const env = await startEnvironment(brokerUrl, { faults });
   const release = onShutdown(() => env.stop());
   const startedAt = new Date().toISOString();
@@ -70,7 +72,8 @@ export async function replayCommand(file: string, options: ReplayCommandOptions)
   if (verdict === "unknown" && kept?.result.error) outcome.error = kept.result.error;
   const broker = redact(brokerUrl);
   const command = `npx gauntlet replay ${shellQuote(file)}${options.broker ? ` --broker ${shellQuote(broker)}` : ""} --times ${times}`;
-  const summary = summarize({ runId, command, startedAt, broker, seed: repro.seed, suites: [outcome], reportDir });
+  const brokerLogs = await saveBrokerLogs(logMarks, reportDir);
+  const summary = summarize({ runId, command, startedAt, broker, seed: repro.seed, suites: [outcome], reportDir, ...(brokerLogs.length ? { brokerLogs } : {}) });
   if (!options.json) process.stdout.write(`replay: reproduced ${failures} of ${times} run${times === 1 ? "" : "s"}${unknowns ? ` (${unknowns} unknown)` : ""}\n`);
   await publish(summary, kept ? [kept.ops] : [], options.json === true);
   return exitCodeFor(summary.verdict);

@@ -4,6 +4,7 @@ import type { Op } from "../core/history.js";
 import type { SuiteOutcome } from "../core/run.js";
 import { exitCodeFor } from "../core/result.js";
 import { startEnvironment } from "../brokers/resolve.js";
+import { markBrokerLogs, saveBrokerLogs } from "../brokers/local/broker-logs.js";
 import { redact } from "../brokers/url.js";
 import { historyMetrics } from "../report/index.js";
 import { writeRepro } from "../runner/repro.js";
@@ -37,6 +38,7 @@ export async function runCommand(suiteNames: string[], options: RunCommandOption
   const faults = parseFaults(options.faults);
   // Shrinking on a real broker costs real time per run; the embedded broker shrinks to the end.
   const shrinkBudget = positiveInt("--shrink-budget", options.shrinkBudget, options.broker.startsWith("memory:") ? 86_400 : 60, 86_400);
+  const logMarks = await markBrokerLogs(options.broker);
   const env = await startEnvironment(options.broker, { faults });
   const release = onShutdown(() => env.stop());
   const startedAt = new Date().toISOString();
@@ -87,7 +89,8 @@ export async function runCommand(suiteNames: string[], options: RunCommandOption
     release();
   }
   const rerun = ["npx gauntlet run", ...suites.map((s) => s.name), "--broker", shellQuote(broker), "--seed", String(seed), "--runs", String(runs), ...(faults.length ? ["--faults", faults.join(",")] : [])].join(" ");
-  const summary = summarize({ runId, command: rerun, startedAt, broker, seed, suites: outcomes, reportDir });
+  const brokerLogs = await saveBrokerLogs(logMarks, reportDir);
+  const summary = summarize({ runId, command: rerun, startedAt, broker, seed, suites: outcomes, reportDir, ...(brokerLogs.length ? { brokerLogs } : {}) });
   await publish(summary, histories, options.json === true);
   return exitCodeFor(summary.verdict);
 }

@@ -83,4 +83,6 @@ export interface RunSummary {
   node: string;
   /** Directory the report files were written to. */
   reportDir: string;
+  /** What the local broker (started by `gauntlet brokers up`) logged during the run, relative to reportDir. */
+  brokerLogs?: string[];
 }

@@ -30,6 +30,12 @@ describe("formatConsoleSummary", () => {
     expect(out).toContain("rerun dead-letter: gauntlet run --broker memory:// --seed 42 --runs 50 (seed 42)");
     expect(out).not.toContain("rerun sessions-order");
     expect(out).toContain("report: reports/2025-01-02T03-04-05-abc123/report.html");
+    expect(out).not.toContain("broker logs");
+  });
+
+  it("names the broker log copies when the broker was a local node", () => {
+    const out = formatConsoleSummary({ ...summary, brokerLogs: ["broker-logs/rabbitmq-gauntlet5672@localhost.log"] }, { color: false });
+    expect(out).toContain("broker logs: reports/2025-01-02T03-04-05-abc123/broker-logs/rabbitmq-gauntlet5672@localhost.log\nreport: ");
   });
 
   it("colours only when asked", () => {

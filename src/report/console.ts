@@ -88,6 +88,7 @@ export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions):
       lines.push(`rerun ${printable(s.suite)}: ${printable(summary.command)} (seed ${s.seed}${path})`);
     }
   }
+  if (summary.brokerLogs?.length) lines.push(`broker logs: ${summary.brokerLogs.map((f) => printable(join(summary.reportDir, f))).join(", ")}`);
   lines.push(`report: ${printable(join(summary.reportDir, "report.html"))}`);
   return `${lines.join("\n")}\n`;
 }

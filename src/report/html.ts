@@ -76,6 +76,7 @@ ${metaList([
   ["gauntlet", summary.gauntletVersion],
   ["node", summary.node],
   ["report directory", summary.reportDir],
+  ["broker logs", summary.brokerLogs?.join(", ")],
 ])}`,
     main: `<h2>Suites</h2>
 ${summary.suites.length ? overviewTable(summary) : `<p class="muted">No suites ran.</p>`}

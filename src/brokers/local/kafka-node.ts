@@ -64,10 +64,32 @@ function properties(s: KafkaNodeState): string {
   ].join("\n");
 }
 
-const JAVA_OPTS = ["-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dlog4j.configuration=file:/dev/null"];
+const JAVA_OPTS = ["-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-Djava.awt.headless=true"];
+
+/**
+ * server.log is kept for run reports (broker-logs.ts): warnings, plus the group coordinator at
+ * info — joins, rebalances and expired members are what explain a redelivery. 4.x logs through
+ * slf4j-simple (system properties), 3.9 through reload4j (a properties file in the node's dir).
+ */
+const LOGGING = [
+  "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+  "-Dorg.slf4j.simpleLogger.showDateTime=true",
+  "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
+  "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.coordinator.group=info",
+  "-Dorg.slf4j.simpleLogger.log.kafka.coordinator.group=info",
+];
+const LOG4J_PROPERTIES = [
+  "log4j.rootLogger=WARN, stdout",
+  "log4j.appender.stdout=org.apache.log4j.ConsoleAppender",
+  "log4j.appender.stdout.layout=org.apache.log4j.PatternLayout",
+  "log4j.appender.stdout.layout.ConversionPattern=%d{ISO8601} %p %m (%c)%n",
+  "log4j.logger.kafka.coordinator.group=INFO",
+  "log4j.logger.org.apache.kafka.coordinator.group=INFO",
+  "",
+].join("\n");
 
 function java(state: KafkaNodeState, main: string, args: string[]): string[] {
-  return [...JAVA_OPTS, "-cp", `${kafkaLibs(state.version)}/*`, main, ...args];
+  return [...JAVA_OPTS, ...LOGGING, `-Dlog4j.configuration=file:${join(state.dir, "log4j.properties")}`, "-cp", `${kafkaLibs(state.version)}/*`, main, ...args];
 }
 
 /** Format storage (first start only), start the broker, and wait until it answers metadata requests. */
@@ -89,6 +111,7 @@ export async function startKafkaNode(options: KafkaNodeOptions = {}): Promise<St
   state.url = `kafka://127.0.0.1:${state.port}`;
   state.urls = { proxied: `kafka://127.0.0.1:${state.proxyPort}` };
   const props = join(state.dir, "server.properties");
+  await writeFile(join(state.dir, "log4j.properties"), LOG4J_PROPERTIES);
   if (!options.reuse) {
     await writeFile(props, properties(state));
     const format = spawnSync("java", java(state, "kafka.tools.StorageTool", ["format", "-t", randomUUID().replace(/-/g, "").slice(0, 22), "-c", props, "--ignore-formatted"]), {

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { KAFKA_INSTALL, installKafka, kafkaHome, kafkaInstalled, parseKafkaVersion } from "./kafka-install.js";
 import { type KafkaNodeState, startKafkaNode, stopKafkaNode } from "./kafka-node.js";
 import type { LocalService } from "./service.js";
@@ -14,4 +15,5 @@ export const kafkaService: LocalService<KafkaNodeState> = {
     return node.state;
   },
   stop: (state) => stopKafkaNode(state),
+  logFiles: (state) => [join(state.dir, "server.log")],
 };

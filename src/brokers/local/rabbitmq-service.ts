@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { UsageError } from "../../core/errors.js";
 import { RABBITMQ_INSTALL, type RabbitMqNodeState, rabbitMqInstalled, startRabbitMqNode, stopRabbitMqNode } from "./rabbitmq-node.js";
 import type { LocalService } from "./service.js";
@@ -26,4 +28,14 @@ export const rabbitmqService: LocalService<RabbitMqNodeState> = {
     return node.state;
   },
   stop: stopRabbitMqNode,
+  // The node writes <node>.log and, on some versions, <node>_upgrade.log.
+  logFiles: (state) => readdirOr(join(state.dir, "log")).filter((f) => f.endsWith(".log")).map((f) => join(state.dir, "log", f)),
 };
+
+function readdirOr(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}

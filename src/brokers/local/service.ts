@@ -28,4 +28,6 @@ export interface LocalService<S extends ServiceState = ServiceState> {
   start(): Promise<S>;
   /** Stop an instance started earlier (possibly by another process) and remove its directory. */
   stop(state: S): Promise<void>;
+  /** The log files of a running instance (kept for reports before stop removes them). */
+  logFiles?(state: S): string[];
 }

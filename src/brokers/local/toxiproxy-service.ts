@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import type { LocalService } from "./service.js";
 import { TOXIPROXY_INSTALL, installToxiproxy, toxiproxyBinary, toxiproxyInstalled } from "./toxiproxy-install.js";
 import { type ToxiproxyState, startToxiproxy, stopToxiproxy } from "./toxiproxy-server.js";
@@ -13,4 +14,5 @@ export const toxiproxyService: LocalService<ToxiproxyState> = {
     return (await startToxiproxy({ keepRunning: true })).state;
   },
   stop: stopToxiproxy,
+  logFiles: (state) => [join(state.dir, "toxiproxy.log")],
 };
