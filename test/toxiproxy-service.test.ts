@@ -1,11 +1,12 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { existsSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { alive } from "../src/brokers/local/state.js";
 import { TOXIPROXY_INSTALL, installToxiproxy, toxiproxyBinary, toxiproxyInstalled } from "../src/brokers/local/toxiproxy-install.js";
 import { startToxiproxy } from "../src/brokers/local/toxiproxy-server.js";
 import { requireBroker } from "./broker-gate.js";
-import { gauntlet, tempDir } from "./cli-helpers.js";
+import { gauntlet, ROOT, tempDir } from "./cli-helpers.js";
 
 describe("toxiproxy as a local service", () => {
   if (!requireBroker("toxiproxy", toxiproxyInstalled(), TOXIPROXY_INSTALL)) return;
@@ -45,5 +46,22 @@ describe("toxiproxy as a local service", () => {
     expect(alive(own.state.pid)).toBe(false);
     expect(existsSync(own.state.dir)).toBe(false);
     await expect(fetch(`${own.url}/version`)).rejects.toThrow();
+  });
+
+  it("a run's private server dies with the run even when the run is SIGKILLed, and leaves no directory", async () => {
+    // A process that starts a private toxiproxy, says where, and waits to be killed.
+    const script = `const { startToxiproxy } = await import(${JSON.stringify(join(ROOT, "dist/src/brokers/local/toxiproxy-server.js"))});
+const own = await startToxiproxy();
+process.stdout.write(JSON.stringify(own.state) + "\\n");
+setInterval(() => {}, 1000);`;
+    const run = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    const state = await new Promise<{ pid: number; dir: string; url: string }>((resolve, reject) => {
+      run.stdout.once("data", (b: Buffer) => resolve(JSON.parse(b.toString())));
+      run.once("exit", (code) => reject(new Error(`the run exited (${code}) before starting toxiproxy`)));
+    });
+    expect(await (await fetch(`${state.url}/version`)).text()).toContain("2.12.0");
+    run.kill("SIGKILL");
+    await expect.poll(async () => (await fetch(`${state.url}/version`).then(() => "up", () => "down")), { timeout: 5_000 }).toBe("down");
+    await expect.poll(() => existsSync(state.dir) || alive(state.pid), { timeout: 5_000 }).toBe(false);
   });
 });
