@@ -1,10 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KAFKA_INSTALL, kafkaInstalled } from "../src/brokers/local/kafka-install.js";
-import { type StartedKafkaNode, startKafkaNode } from "../src/brokers/local/kafka-node.js";
-import { RABBITMQ_INSTALL, type StartedRabbitMqNode, rabbitMqInstalled, startRabbitMqNode } from "../src/brokers/local/rabbitmq-node.js";
-import { requireBroker } from "./broker-gate.js";
+import { describe, expect, it } from "vitest";
+import { usePrivateKafka, usePrivateRabbitMq } from "./broker-gate.js";
 import { gauntlet, tempDir } from "./cli-helpers.js";
 
 const SHORT = ["--duration", "500ms", "--warmup", "100ms", "--sizes", "100", "--in-flight", "10", "--batch", "10", "--json", "--no-progress"];
@@ -26,13 +23,9 @@ function expectReport(stdout: string, password?: string) {
 }
 
 describe("bench on RabbitMQ (a private node)", () => {
-  if (!requireBroker("RabbitMQ", rabbitMqInstalled(), RABBITMQ_INSTALL)) return;
-  let node: StartedRabbitMqNode;
+  const node = usePrivateRabbitMq();
+  if (!node) return;
   const out = tempDir();
-  beforeAll(async () => {
-    node = await startRabbitMqNode();
-  }, 120_000);
-  afterAll(async () => node?.stop());
 
   it.each(["quorum", "classic"])("send-modes on %s queues writes report.html and results.json with acked cells", (type) => {
     const r = gauntlet(["bench", "send-modes", "--broker", `${node.url}?queue-type=${type}`, "--out", out, ...SHORT]);
@@ -45,13 +38,9 @@ describe("bench on RabbitMQ (a private node)", () => {
 });
 
 describe("bench on Kafka (a private KRaft node)", () => {
-  if (!requireBroker("Kafka", kafkaInstalled(), KAFKA_INSTALL)) return;
-  let node: StartedKafkaNode;
+  const node = usePrivateKafka();
+  if (!node) return;
   const out = tempDir();
-  beforeAll(async () => {
-    node = await startKafkaNode();
-  }, 120_000);
-  afterAll(async () => node?.stop());
 
   it("send-modes writes report.html and results.json with acked cells", () => {
     const r = gauntlet(["bench", "send-modes", "--broker", node.url, "--out", out, ...SHORT]);

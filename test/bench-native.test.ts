@@ -1,11 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KAFKA_INSTALL, kafkaInstalled } from "../src/brokers/local/kafka-install.js";
-import { type StartedKafkaNode, startKafkaNode } from "../src/brokers/local/kafka-node.js";
-import { RABBITMQ_INSTALL, type StartedRabbitMqNode, rabbitMqInstalled, startRabbitMqNode } from "../src/brokers/local/rabbitmq-node.js";
-import { requireBroker } from "./broker-gate.js";
+import { describe, expect, it } from "vitest";
+import { RABBITMQ_INSTALL, rabbitMqInstalled, startRabbitMqNode } from "../src/brokers/local/rabbitmq-node.js";
+import { requireBroker, usePrivateKafka, usePrivateNode } from "./broker-gate.js";
 import { gauntlet, tempDir } from "./cli-helpers.js";
 
 const SHORT = ["--quick", "--sizes", "100", "--json", "--no-progress"];
@@ -30,13 +28,9 @@ describe("bench send-modes --native", () => {
 });
 
 describe("bench send-modes --native on Kafka (a private KRaft node)", () => {
-  if (!requireBroker("Kafka", kafkaInstalled(), KAFKA_INSTALL)) return;
-  let node: StartedKafkaNode;
+  const node = usePrivateKafka();
+  if (!node) return;
   const out = tempDir();
-  beforeAll(async () => {
-    node = await startKafkaNode();
-  }, 120_000);
-  afterAll(async () => node?.stop());
 
   it("runs kafka-producer-perf-test and prints Gauntlet's throughput as a ratio to it", () => {
     const r = gauntlet(["bench", "send-modes", "--broker", node.url, "--native", "--modes", "batched", "--batch", "100", "--out", out, ...SHORT]);
@@ -52,12 +46,8 @@ describe("bench send-modes --native on Kafka (a private KRaft node)", () => {
 describe("bench send-modes --native on RabbitMQ (a private node; PerfTest installed on first use)", () => {
   const mvn = spawnSync("mvn", ["-v"], { stdio: "ignore" }).status === 0;
   if (!requireBroker("RabbitMQ and maven", rabbitMqInstalled() && mvn, `${RABBITMQ_INSTALL} maven`)) return;
-  let node: StartedRabbitMqNode;
+  const node = usePrivateNode(() => startRabbitMqNode());
   const out = tempDir();
-  beforeAll(async () => {
-    node = await startRabbitMqNode();
-  }, 120_000);
-  afterAll(async () => node?.stop());
 
   it("runs PerfTest with the pipelined cell's in-flight limit and compares with that cell", () => {
     const r = gauntlet(["bench", "send-modes", "--broker", `${node.url}?queue-type=quorum`, "--native", "--modes", "pipelined", "--in-flight", "50", "--out", out, ...SHORT]);

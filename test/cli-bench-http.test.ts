@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import puppeteer from "puppeteer-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RABBITMQ_INSTALL, type StartedRabbitMqNode, rabbitMqInstalled, startRabbitMqNode } from "../src/brokers/local/rabbitmq-node.js";
-import { requireBroker } from "./broker-gate.js";
+import { describe, expect, it } from "vitest";
+import { requireBroker, usePrivateRabbitMq } from "./broker-gate.js";
 import { gauntlet, tempDir } from "./cli-helpers.js";
 
 /** The figures every healthy run must carry; returns the parsed results.json. */
@@ -65,13 +64,9 @@ describe("gauntlet bench http on memory://", () => {
 });
 
 describe("gauntlet bench http on RabbitMQ (a private node)", () => {
-  if (!requireBroker("RabbitMQ", rabbitMqInstalled(), RABBITMQ_INSTALL)) return;
-  let node: StartedRabbitMqNode;
+  const node = usePrivateRabbitMq();
+  if (!node) return;
   const out = tempDir();
-  beforeAll(async () => {
-    node = await startRabbitMqNode();
-  }, 120_000);
-  afterAll(async () => node?.stop());
 
   it("every 2xx order produced exactly one OrderPlaced event on a quorum queue", () => {
     const r = gauntlet(["bench", "http", "--broker", `${node.url}?queue-type=quorum`, "--duration", "2s", "--connections", "4", "--json", "--out", out]);

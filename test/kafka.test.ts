@@ -1,22 +1,17 @@
 import { existsSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { KAFKA_INSTALL, kafkaInstalled } from "../src/brokers/local/kafka-install.js";
-import { type StartedKafkaNode, startKafkaNode } from "../src/brokers/local/kafka-node.js";
 import { freePort } from "../src/brokers/local/free-port.js";
 import { alive } from "../src/brokers/local/state.js";
 import { startEnvironment } from "../src/brokers/resolve.js";
 import { CONFORMANCE_CHECKS, runConformance } from "../src/drivers/conformance/index.js";
-import { requireBroker } from "./broker-gate.js";
+import { requireBroker, usePrivateKafka } from "./broker-gate.js";
 import { gauntlet, tempDir } from "./cli-helpers.js";
 
 describe("Kafka (a private KRaft node from Maven Central jars)", () => {
-  if (!requireBroker("Kafka", kafkaInstalled(), KAFKA_INSTALL)) return;
-  let node: StartedKafkaNode;
+  const node = usePrivateKafka();
+  if (!node) return;
   const out = tempDir();
-  beforeAll(async () => {
-    node = await startKafkaNode();
-  }, 120_000);
-  afterAll(async () => node?.stop());
 
   /** Both clients are held to the same pass / n/a set. */
   async function expectConformance(url: string): Promise<void> {

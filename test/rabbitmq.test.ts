@@ -1,22 +1,17 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RABBITMQ_INSTALL, type StartedRabbitMqNode, rabbitMqInstalled, startRabbitMqNode } from "../src/brokers/local/rabbitmq-node.js";
+import { describe, expect, it } from "vitest";
 import { startEnvironment } from "../src/brokers/resolve.js";
 import { CONFORMANCE_CHECKS, runConformance } from "../src/drivers/conformance/index.js";
 import { TOXIPROXY_INSTALL, toxiproxyInstalled } from "../src/brokers/local/toxiproxy-install.js";
-import { requireBroker } from "./broker-gate.js";
+import { usePrivateRabbitMq } from "./broker-gate.js";
 import { freePort } from "../src/brokers/local/free-port.js";
 import { gauntlet, tempDir } from "./cli-helpers.js";
 
 describe("RabbitMQ (a private node from Debian's rabbitmq-server)", () => {
-  if (!requireBroker("RabbitMQ", rabbitMqInstalled(), RABBITMQ_INSTALL)) return;
-  let node: StartedRabbitMqNode;
+  const node = usePrivateRabbitMq();
+  if (!node) return;
   const out = tempDir();
-  beforeAll(async () => {
-    node = await startRabbitMqNode();
-  }, 120_000);
-  afterAll(async () => node?.stop());
 
   it.each(["quorum", "classic"])("passes the conformance kit on %s queues (n/a where RabbitMQ lacks a capability)", async (type) => {
     const env = await startEnvironment(`${node.url}?queue-type=${type}`);

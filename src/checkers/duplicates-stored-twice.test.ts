@@ -13,23 +13,24 @@ describe("duplicates: two broker ids for one message id", () => {
     b.receive("c1", "q", [first]).settle("c1", "complete", first);
     b.receive("c1", "q", [second]).settle("c1", "complete", second);
     b.drain("q", false).drain("q", true);
-    return b.ops;
+    return b;
   };
+  const check = (b: HistoryBuilder) => duplicates.check(b.ops, { setup: b.setup });
 
   it("is named duplicated / duplicate-producer under an exactly-once claim", () => {
-    const r = duplicates.check(build(true, "0:6"), {});
+    const r = check(build(true, "0:6"));
     expect(r.valid).toBe(false);
     expect(Object.keys(r.anomalies ?? {}).sort()).toEqual(["duplicate-producer", "duplicated"]);
   });
 
   it("is counted, not failed, without the claim; never called a redelivery after complete", () => {
-    const r = duplicates.check(build(false, "0:6"), {});
+    const r = check(build(false, "0:6"));
     expect(r.valid).toBe(true);
     expect(r.anomalies?.["duplicate-redelivery"]).toBeUndefined();
   });
 
   it("the same broker id delivered after its complete is still a duplicate redelivery", () => {
-    const r = duplicates.check(build(false, "0:5"), {});
+    const r = check(build(false, "0:5"));
     expect(r.valid).toBe(false);
     expect(Object.keys(r.anomalies ?? {})).toContain("duplicate-redelivery");
   });
@@ -43,7 +44,7 @@ describe("duplicates: two broker ids for one message id", () => {
     b.receive("c1", "q", [fresh]).settle("c1", "complete", fresh);
     b.receive("c2", "q", [stale]);
     b.drain("q", false).drain("q", true);
-    const r = duplicates.check(b.ops, {});
+    const r = check(b);
     expect(r.anomalies?.["duplicate-redelivery"]).toBeUndefined();
     expect(r.valid).toBe(true);
   });

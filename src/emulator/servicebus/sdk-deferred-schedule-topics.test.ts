@@ -130,7 +130,7 @@ describe("deferral, scheduling and topics through the SDK", () => {
     await f.client.createSender("events").sendMessages({ body: "to-dlq", subject: "billing" });
     const r = f.client.createReceiver("events", "billing");
     const [m] = await r.receiveMessages(1, { maxWaitTimeInMs: 2000 });
-    await r.deadLetterMessage(m!, { deadLetterReason: "nope" });
+    await r.deadLetterMessage(m!, { deadLetterReason: "nope", deadLetterErrorDescription: "" });
     const dlq = f.client.createReceiver("events", "billing", { subQueueType: "deadLetter" });
     const [dead] = await dlq.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     expect(dead?.body).toBe("to-dlq");
