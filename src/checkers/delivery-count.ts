@@ -1,6 +1,7 @@
 import type { DeliveryRecord, HistoryView } from "../history/views.js";
 import type { Findings } from "./findings.js";
 import { brokerOrder, derive, producerDuplicated } from "./indexes.js";
+import { toleranceNs } from "./view.js";
 
 const instances: (string | undefined)[] = [];
 const prior: DeliveryRecord[] = [];
@@ -13,6 +14,7 @@ const prior: DeliveryRecord[] = [];
 export function checkDeliveryCounts(view: HistoryView, f: Findings): void {
   const { heads, next, msg } = derive(view);
   const deliveries = view.deliveries;
+  const eps = toleranceNs(view.setup);
   for (const h of heads) {
     const first = deliveries[h]!;
     if (first.delivery.dlq) continue;
@@ -35,14 +37,14 @@ export function checkDeliveryCounts(view: HistoryView, f: Findings): void {
       const before = slot < 0 ? undefined : prior[slot]!;
       let problem: string | undefined;
       if (!before) {
-        if (count !== 1 && !uncertainBefore(view, d) && !overtaken(view, i, next))
+        if (count !== 1 && !uncertainBefore(view, d) && !overtaken(view, i, next, eps))
           problem = `the first delivery of message ${d.delivery.id} reported deliveryCount ${count}, not 1.`;
         instances.push(inst);
         prior.push(d);
       } else {
         const was = before.delivery.deliveryCount!;
         // Equal counts are wrong in any order; otherwise compare in broker order when it is known.
-        const order = count === was ? 1 : brokerOrder(before, d);
+        const order = count === was ? 1 : brokerOrder(before, d, eps);
         if ((order > 0 && count <= was) || (order < 0 && count >= was))
           problem = `message ${d.delivery.id} reported deliveryCount ${count} after an earlier delivery reported ${was}.`;
         prior[slot] = d;
@@ -60,7 +62,7 @@ function uncertainBefore(view: HistoryView, d: DeliveryRecord): boolean {
 }
 
 /** The next delivery of the chain overlapped this one and the broker made it first (a delayed reply). */
-function overtaken(view: HistoryView, i: number, next: Int32Array): boolean {
+function overtaken(view: HistoryView, i: number, next: Int32Array, eps: number): boolean {
   const j = next[i]!;
-  return j >= 0 && brokerOrder(view.deliveries[i]!, view.deliveries[j]!) < 0;
+  return j >= 0 && brokerOrder(view.deliveries[i]!, view.deliveries[j]!, eps) < 0;
 }

@@ -194,15 +194,17 @@ export function producerDuplicated(sends: MessageSends | undefined): boolean {
 
 /**
  * Which of two deliveries of one stored message the broker made first: 1 for `a`, -1 for `b`,
- * 0 when unknown. Reads that did not overlap in time are ordered by it; overlapping ones (a
- * delayed reply) by their lock expiry (locks start at delivery), then by delivery count.
+ * 0 when unknown. Lock stamps further apart than the clock tolerance `eps` (ns) decide; else
+ * reads that did not overlap in time are ordered by it, overlapping ones (a delayed reply) by
+ * their delivery count.
  */
-export function brokerOrder(a: DeliveryRecord, b: DeliveryRecord): 1 | 0 | -1 {
+export function brokerOrder(a: DeliveryRecord, b: DeliveryRecord, eps: number): 1 | 0 | -1 {
   const x = a.delivery;
   const y = b.delivery;
   // Lock stamps of one entity are the broker's own order of issue; they beat the order in which
-  // clients returned the deliveries, which a buffering SDK can invert.
-  if (x.entity === y.entity && x.lockedUntil !== undefined && y.lockedUntil !== undefined && x.lockedUntil !== y.lockedUntil && !a.viaDrain && !b.viaDrain) {
+  // clients returned the deliveries, which a buffering SDK can invert. Stamps within the
+  // tolerance say nothing: whole-millisecond clocks put a later lock before an earlier one.
+  if (x.entity === y.entity && x.lockedUntil !== undefined && y.lockedUntil !== undefined && Math.abs(x.lockedUntil - y.lockedUntil) > eps && !a.viaDrain && !b.viaDrain) {
     return x.lockedUntil < y.lockedUntil ? 1 : -1;
   }
   if (a.time <= b.invokeTime || (a.index === b.index && a !== b)) return 1;

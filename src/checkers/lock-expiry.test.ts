@@ -47,6 +47,20 @@ describe("lock-expiry", () => {
     expect(check(early(0.2)).valid).toBe(true);
   });
 
+  it("orders two deliveries by their lock stamps only when the stamps are further apart than the clock tolerance", () => {
+    // Seen on the Service Bus emulator: abandon, then the redelivery's whole-millisecond stamp read
+    // a little before the first lock's. Taken at face value, the second lock predates the abandon.
+    const abandonThenRedeliver = (tolerance: number) =>
+      builder({ clockToleranceMs: tolerance })
+        .send("p1", "q", ["m1"])
+        .receive("c1", "q", [delivery("m1", "q", 1, "t1", { lockedUntil: 1_500_000 })])
+        .settle("c1", "abandon", m1("t1"))
+        .receive("c1", "q", [delivery("m1", "q", 2, "t2", { lockedUntil: 1_460_000 })])
+        .settle("c1", "complete", m1("t2"));
+    expect(Object.keys(check(abandonThenRedeliver(0)).anomalies).sort()).toEqual(["deliverycount-nonmonotonic", "early-redelivery", "settle-after-lock-loss-accepted"]);
+    expect(check(abandonThenRedeliver(0.1)).valid).toBe(true);
+  });
+
   it("flags an acknowledged settle after another receiver got the message", () => {
     const b = builder()
       .send("p1", "q", ["m1"])

@@ -21,6 +21,7 @@ export const lockExpiry: Checker = {
     const locks = new Locks(view, derive(view), new Findings(), toleranceNs(view.setup), new EntityInfo(view));
     const { heads, next, msg } = locks.derived;
     const deliveries = view.deliveries;
+    const eps = toleranceNs(view.setup);
     let locked = 0;
     for (const h of heads) {
       if (deliveries[h]!.delivery.dlq) continue;
@@ -39,7 +40,7 @@ export const lockExpiry: Checker = {
         }
         if (j < 0) continue;
         const tokenJ = deliveries[j]!.delivery.lockToken !== undefined;
-        const order = brokerOrder(d1, deliveries[j]!);
+        const order = brokerOrder(d1, deliveries[j]!, eps);
         if (order > 0 && token) locks.pair(i, j);
         else if (order < 0 && tokenJ) locks.pair(j, i);
         // Overlapping reads without evidence of order: early only if early whichever came first.

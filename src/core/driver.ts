@@ -20,6 +20,13 @@ export interface Driver {
    * for virtual milliseconds, and an SDK-driven real-time broker needs proportionally more room.
    */
   readonly timeScale?: number;
+  /**
+   * How far the broker's stamps (lockedUntil) may sit from the truth on `clock`, ms (default 0):
+   * the broker clock's resolution plus converting it. Written into the setup as
+   * clockToleranceMs; checkers neither order deliveries by stamps closer than this nor call a
+   * lock broken by less.
+   */
+  readonly clockToleranceMs?: number;
   /** Whether a crashed or closed client's locks return to the queue at once (else they expire). */
   readonly locksReleasedOnCrash: boolean;
   /** Create the entities (idempotent). Names are logical; a driver may prefix them. */

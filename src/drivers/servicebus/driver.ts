@@ -28,6 +28,12 @@ export class ServiceBusDriver implements Driver {
   readonly locksReleasedOnCrash = false;
   /** Suites' 40–50 ms locks become 200–250 ms: room for the SDK's connection and link setup. */
   readonly timeScale = 5;
+  /**
+   * lockedUntil comes in whole milliseconds of the broker's wall clock and is moved onto the run
+   * clock through Date.now(), itself whole milliseconds: two stamps issued 0.3 ms apart can
+   * read up to ~2 ms inverted.
+   */
+  readonly clockToleranceMs = 2;
   private namespace: ProvisionedNamespace | undefined;
   private entities: readonly EntitySpec[] = [];
   private readonly clients: ServiceBusClient[] = [];
