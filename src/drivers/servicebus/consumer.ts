@@ -47,9 +47,10 @@ export class ServiceBusConsumer implements Consumer {
       return this.receiver;
     }
     try {
-      // Accepting a session takes a link attach; a short abort would leave the session locked by
-      // an attach nobody reads from.
-      const session = { ...opts, abortSignal: AbortSignal.timeout(Math.max(waitMs, 1_000)) };
+      // Accepting a session takes a link attach that the broker answers within the client's
+      // operation timeout (the driver keeps it short). Aborting sooner would leave a session
+      // locked by an attach nobody reads from, so the abort only guards against a lost answer.
+      const session = { ...opts, abortSignal: AbortSignal.timeout(Math.max(waitMs, 5_000)) };
       this.receiver = "queue" in this.path ? await this.client.acceptNextSession(this.path.queue, session) : await this.client.acceptNextSession(this.path.topic, this.path.subscription, session);
       return this.receiver;
     } catch {

@@ -20,6 +20,9 @@ export const SERVICEBUS_CAPABILITIES: ReadonlySet<Capability> = new Set(CAPABILI
  * Entities come from `provisioner` (a fresh emulator per scenario, or prefixed entities on a real
  * namespace); keys become session ids on session entities, so a key is held by one consumer.
  */
+/** Operation timeout of session consumers' clients, and so how long the broker holds an accept-next open. */
+const SESSION_ACCEPT_WAIT_MS = 2_000;
+
 export class ServiceBusDriver implements Driver {
   readonly family = "servicebus";
   readonly capabilities = SERVICEBUS_CAPABILITIES;
@@ -45,9 +48,9 @@ export class ServiceBusDriver implements Driver {
     this.namespace = await this.provisioner(entities);
   }
 
-  private client(): ServiceBusClient {
+  private client(timeoutInMs = 10_000): ServiceBusClient {
     if (!this.namespace) throw new DefiniteFailure("entities were not provisioned", "not-provisioned");
-    const client = new ServiceBusClient(this.namespace.connectionString, { retryOptions: { maxRetries: 1, timeoutInMs: 10_000 } });
+    const client = new ServiceBusClient(this.namespace.connectionString, { retryOptions: { maxRetries: 1, timeoutInMs } });
     this.clients.push(client);
     return client;
   }
@@ -92,7 +95,11 @@ export class ServiceBusDriver implements Driver {
   }
 
   async consumer(source: string, options: ConsumerOptions): Promise<Consumer> {
-    return new ServiceBusConsumer(this.client(), this.path(source), source, options, this.sessionsAt(source), this.clock);
+    const sessions = this.sessionsAt(source);
+    // The SDK sends the client's operation timeout as the server's wait for a free session
+    // (acceptNextSession): 10 s made every idle receive of a session consumer a 5–10 s wait.
+    const client = this.client(sessions ? SESSION_ACCEPT_WAIT_MS : undefined);
+    return new ServiceBusConsumer(client, this.path(source), source, options, sessions, this.clock);
   }
 
   /** Receive-and-delete until the source stays empty past the longest lock, then fetch deferred messages by sequence number. */
