@@ -1,8 +1,6 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
-import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { InfrastructureError, UsageError } from "../../core/errors.js";
+import { UsageError } from "../../core/errors.js";
+import { libsOf, mavenDependency, mavenLibsInstalled, resolveMavenLibs } from "./maven-libs.js";
 import { gauntletCache } from "./state.js";
 
 /** Kafka versions Gauntlet provisions from Maven Central; 4.x by default, 3.9 selectable. */
@@ -18,11 +16,11 @@ export function kafkaHome(version: KafkaVersion = DEFAULT_KAFKA_VERSION): string
 
 /** The jar directory of an installed version (the class path is `<libs>/*`). */
 export function kafkaLibs(version: KafkaVersion = DEFAULT_KAFKA_VERSION): string {
-  return join(kafkaHome(version), "libs");
+  return libsOf(kafkaHome(version));
 }
 
 export function kafkaInstalled(version: KafkaVersion = DEFAULT_KAFKA_VERSION): boolean {
-  return existsSync(join(kafkaHome(version), "complete"));
+  return mavenLibsInstalled(kafkaHome(version));
 }
 
 export function parseKafkaVersion(text: string | undefined): KafkaVersion {
@@ -35,24 +33,11 @@ export function parseKafkaVersion(text: string | undefined): KafkaVersion {
  * The broker, its tools (kafka-producer-perf-test lives in kafka-tools) and an SLF4J binding:
  * 3.9 declares reload4j compileOnly and 4.x ships no binding, so without one the broker logs nothing.
  */
-function pom(version: KafkaVersion): string {
-  const dep = (g: string, a: string, v: string) => `<dependency><groupId>${g}</groupId><artifactId>${a}</artifactId><version>${v}</version></dependency>`;
+function dependencies(version: KafkaVersion): string[] {
   const logging = version.startsWith("3.")
-    ? [dep("org.slf4j", "slf4j-reload4j", "1.7.36"), dep("ch.qos.reload4j", "reload4j", "1.2.25")]
-    : [dep("org.slf4j", "slf4j-api", "2.0.17"), dep("org.slf4j", "slf4j-simple", "2.0.17")];
-  return `<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
-<groupId>dev.gauntlet</groupId><artifactId>kafka-libs</artifactId><version>${version}</version><packaging>pom</packaging>
-<dependencies>
-${dep("org.apache.kafka", "kafka_2.13", version)}
-${dep("org.apache.kafka", "kafka-tools", version)}
-${logging.join("\n")}
-</dependencies></project>
-`;
-}
-
-function need(command: string, args: string[], what: string): void {
-  const r = spawnSync(command, args, { stdio: "ignore" });
-  if (r.error || r.status !== 0) throw new UsageError(`Kafka needs ${what}, which is not on PATH`, "apt-get install -y openjdk-17-jre-headless maven");
+    ? [mavenDependency("org.slf4j", "slf4j-reload4j", "1.7.36"), mavenDependency("ch.qos.reload4j", "reload4j", "1.2.25")]
+    : [mavenDependency("org.slf4j", "slf4j-api", "2.0.17"), mavenDependency("org.slf4j", "slf4j-simple", "2.0.17")];
+  return [mavenDependency("org.apache.kafka", "kafka_2.13", version), mavenDependency("org.apache.kafka", "kafka-tools", version), ...logging];
 }
 
 /** Resolve the Kafka jars from Maven Central into the cache. Idempotent: an installed version is kept. */
@@ -62,23 +47,15 @@ export async function installKafka(version: KafkaVersion, log: (line: string) =>
     log(`kafka ${version}: already installed (${home})`);
     return;
   }
-  need("java", ["-version"], "java (17 or newer)");
-  need("mvn", ["-v"], "maven");
-  log(`kafka ${version}: resolving jars from Maven Central into ${home} ...`);
-  await rm(home, { recursive: true, force: true });
-  await mkdir(home, { recursive: true });
-  await writeFile(join(home, "pom.xml"), pom(version));
-  const started = Date.now();
-  const r = spawnSync(
-    "mvn",
-    ["-B", "-q", "-f", join(home, "pom.xml"), "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies", `-DoutputDirectory=${kafkaLibs(version)}`, "-DincludeScope=runtime"],
-    { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" },
-  );
-  if (r.status !== 0) {
-    await rm(home, { recursive: true, force: true });
-    throw new InfrastructureError(`maven could not resolve Kafka ${version}: ${(r.stdout + r.stderr).trim().slice(-1500)}`, "is Maven Central reachable? retry: npx gauntlet brokers install kafka");
-  }
-  const jars = readdirSync(kafkaLibs(version)).length;
-  await writeFile(join(home, "complete"), `${new Date().toISOString()}\n`);
-  log(`kafka ${version}: ${jars} jars in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const libs = {
+    home,
+    tool: "Kafka",
+    coordinates: `Kafka ${version}`,
+    pomArtifact: "kafka-libs",
+    version,
+    dependencies: dependencies(version),
+    java: "java (17 or newer)",
+    retryHint: "is Maven Central reachable? retry: npx gauntlet brokers install kafka",
+  };
+  await resolveMavenLibs(libs, log, `kafka ${version}`, `kafka ${version}: resolving jars from Maven Central into ${home} ...`);
 }
