@@ -137,19 +137,23 @@ export interface FaultWindow {
   stop?: number;
 }
 
-export interface BenchRun {
+/** What every `gauntlet bench` results.json opens with: which bench, when, against what, on which host. */
+export interface BenchRunHeader<K extends string> {
   gauntlet: "bench";
   version: 1;
-  kind: "send-modes";
+  kind: K;
   runId: string;
   command: string;
   startedAt: string;
   finishedAt: string;
   broker: string;
   family: string;
+  host: HostInfo;
+}
+
+export interface BenchRun extends BenchRunHeader<"send-modes"> {
   environment: string;
   versions: Versions;
-  host: HostInfo;
   settings: BenchSettings;
   cells: CellResult[];
   /** Compact view for people and scripts: one row per cell, latencies in ms. */

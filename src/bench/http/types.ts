@@ -1,4 +1,4 @@
-import type { HostInfo, SeriesSummary, Versions } from "../types.js";
+import type { BenchRunHeader, SeriesSummary, Versions } from "../types.js";
 import type { ExactlyOnceResult } from "./exactly-once.js";
 
 /** autocannon's latency histogram as it reports it: milliseconds (integer resolution), its own percentiles. */
@@ -36,19 +36,9 @@ export interface HttpTimelineRow {
 export type HttpFlag = "event-loop-delay" | "below-target-rate" | "errors" | "not-exactly-once";
 
 /** results.json of `gauntlet bench http`. */
-export interface HttpBenchRun {
-  gauntlet: "bench";
-  version: 1;
-  kind: "http";
-  runId: string;
-  command: string;
-  startedAt: string;
-  finishedAt: string;
-  broker: string;
-  family: string;
+export interface HttpBenchRun extends BenchRunHeader<"http"> {
   environment: string;
   versions: Versions & { autocannon?: string };
-  host: HostInfo;
   service: { name: "fixtures/order-service"; endpoint: "POST /orders"; url: string; defect?: string };
   settings: {
     connections: number;

@@ -1,4 +1,4 @@
-import type { HostInfo, Versions } from "../types.js";
+import type { BenchRunHeader, Versions } from "../types.js";
 
 /** The seed's experiment: how many round trips each way of sending N messages costs. */
 export type RttMode = "one-send" | "sequential" | "pipelined" | "batched";
@@ -18,20 +18,10 @@ export interface RttRow {
   expectedRtts: number;
 }
 
-export interface RttRun {
-  gauntlet: "bench";
-  version: 1;
-  kind: "rtt";
-  runId: string;
-  command: string;
-  startedAt: string;
-  finishedAt: string;
-  broker: string;
-  family: string;
+export interface RttRun extends BenchRunHeader<"rtt"> {
   /** What the proxy forwarded to, in words (memory:// says it is an in-process queue behind a TCP hop). */
   target: string;
   versions: Versions;
-  host: HostInfo;
   settings: {
     latencyMs: number;
     /** How the toxic is applied. */
