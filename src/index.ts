@@ -28,7 +28,7 @@ export { validateScenario } from "./workload/scenario-schema.js";
 export { checkerByName, CHECKERS } from "./checkers/registry.js";
 export { compose } from "./checkers/compose.js";
 
-export { startEnvironment } from "./brokers/resolve.js";
+export { startEnvironment } from "./environments/start.js";
 export { type ServiceBusEmulator, type ServiceBusEmulatorOptions, startServiceBusEmulator } from "./emulator/servicebus/index.js";
 export { type ContainerBroker, requireDocker, startKafkaContainer, startRabbitMqContainer, startToxiproxyContainer } from "./brokers/containers/index.js";
 export { DEFECTS } from "./brokers/memory/defects.js";

@@ -1,6 +1,7 @@
-import { redact } from "../brokers/url.js";
+import { redact } from "../environments/url.js";
 import { InfrastructureError } from "../core/errors.js";
-import { type BenchClient, openBenchClient } from "./clients/index.js";
+import type { BenchClient } from "../core/bench-client.js";
+import { openBenchClient } from "../environments/start.js";
 import { hostInfo } from "./host.js";
 import { HEADER_BYTES, payloadTemplate, readStamp, stampPayload } from "./measure/payload.js";
 import type { CellRecorder } from "./measure/recorder.js";

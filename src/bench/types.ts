@@ -89,13 +89,8 @@ export interface CellResult extends CellSpec {
   flags: CellFlag[];
 }
 
-export interface Versions {
-  client: string;
-  clientVersion?: string;
-  broker?: string;
-  brokerVersion?: string;
-  note?: string;
-}
+export type { Versions } from "../core/bench-client.js";
+import type { Versions } from "../core/bench-client.js";
 
 export interface HostInfo {
   hostname: string;

@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { redact } from "../brokers/url.js";
+import { redact } from "../environments/url.js";
 import { EXIT, UsageError } from "../core/errors.js";
 import { DEFAULTS, buildMatrix, parseDuration, parseList, parseModes, parseSizes } from "../bench/matrix.js";
 import { BenchProgress } from "../bench/progress.js";

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { ORDER_SERVICE_DEFECTS, isOrderServiceDefect } from "../../fixtures/order-service/server.js";
-import { redact } from "../brokers/url.js";
+import { ORDER_SERVICE_DEFECTS, isOrderServiceDefect } from "../bench/http/order-service.js";
+import { redact } from "../environments/url.js";
 import { EXIT, UsageError } from "../core/errors.js";
 import { runHttpBench } from "../bench/http/run.js";
 import { formatHttpText, writeHttpReport } from "../bench/http/report.js";

@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { redact } from "../brokers/url.js";
+import { redact } from "../environments/url.js";
 import { EXIT } from "../core/errors.js";
 import { parseDuration } from "../bench/matrix.js";
 import { HEADER_BYTES } from "../bench/measure/payload.js";

@@ -1,6 +1,6 @@
 import { CHECKERS } from "../checkers/registry.js";
 import { DEFECTS } from "../brokers/memory/defects.js";
-import { SCHEMES } from "../brokers/url.js";
+import { SCHEMES } from "../environments/url.js";
 import { SUITES } from "../../suites/index.js";
 
 /** `gauntlet list`: suites, checkers, broker schemes and the embedded broker's defect switches. */

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { EXIT, GauntletError } from "../core/errors.js";
+import { FAULT_NAMES } from "../core/faults.js";
 import { sendModesCommand } from "./bench-command.js";
 import { benchHttpCommand } from "./bench-http-command.js";
 import { rttCommand } from "./bench-rtt-command.js";
@@ -47,7 +48,7 @@ function buildProgram(setCode: (code: number) => void): Command {
     .option("--out <dir>", "report root directory", "reports")
     .option("--json", "print results.json to stdout instead of the table")
     .option("--shrink-budget <seconds>", "stop shrinking this long after the first failure (default 60 on real brokers, unlimited on memory://)")
-    .option("--faults <names>", "inject fault windows generated with the workload: latency, bandwidth, timeout, reset-peer, cut, slicer, kill, pause, restart (see docs/faults.md)")
+    .option("--faults <names>", `inject fault windows generated with the workload: ${FAULT_NAMES.join(", ")} (see docs/faults.md)`)
     .option("--no-progress", "no progress line on stderr")
     .addOption(verbose)
     .action(async (suites: string[], opts) => setCode(await runCommand(suites, opts)));

@@ -1,8 +1,8 @@
 import type { SuiteOutcome } from "../core/run.js";
 import { exitCodeFor } from "../core/result.js";
-import { startEnvironment } from "../brokers/resolve.js";
+import { startEnvironment } from "../environments/start.js";
 import { markBrokerLogs, saveBrokerLogs } from "../brokers/local/broker-logs.js";
-import { redact } from "../brokers/url.js";
+import { redact } from "../environments/url.js";
 import { historyMetrics } from "../report/index.js";
 import { readRepro, reproKind } from "../runner/repro.js";
 import { type ScenarioRun, runScenario } from "../runner/run-scenario.js";

@@ -3,11 +3,46 @@
  * (generated and shrunk by fast-check with the workload); each window is recorded in the history
  * as a pair of `fault` ops on process "nemesis" and drawn as a band in the report.
  */
-export const NETWORK_FAULTS = ["latency", "bandwidth", "timeout", "reset-peer", "cut", "slicer"] as const;
-export const PROCESS_FAULTS = ["kill", "pause", "restart"] as const;
-export const FAULT_NAMES = [...NETWORK_FAULTS, ...PROCESS_FAULTS] as const;
 
-export type FaultName = (typeof FAULT_NAMES)[number];
+/** What kind of thing a fault breaks: the network between clients and broker, or the broker's process. */
+export type FaultKind = "network" | "process";
+
+/** One row of the fault table: what it does, and its parameters' defaults (see docs/faults.md). */
+export interface FaultInfo {
+  kind: FaultKind;
+  /** One line for help and errors. */
+  summary: string;
+  /** Parameters and their defaults (network faults: the toxiproxy toxic's attributes). */
+  defaults: Readonly<Record<string, number>>;
+}
+
+/**
+ * Every fault Gauntlet can inject, keyed by its name: the one vocabulary the CLI's help and
+ * validation, the environments' fault lists, the schedule generator and the proxies read.
+ */
+export const FAULTS = {
+  latency: { kind: "network", summary: "delay data by latency ± jitter ms", defaults: { latency: 100, jitter: 20 } },
+  bandwidth: { kind: "network", summary: "limit data to rate KB/s", defaults: { rate: 16 } },
+  timeout: { kind: "network", summary: "stop all data; close the connection after timeout ms (0: never)", defaults: { timeout: 200 } },
+  "reset-peer": { kind: "network", summary: "reset connections (TCP RST) after timeout ms", defaults: { timeout: 0 } },
+  cut: { kind: "network", summary: "disable the proxy: open connections drop, new ones are refused", defaults: {} },
+  slicer: { kind: "network", summary: "slice data into small chunks with delays between them", defaults: { average_size: 16, size_variation: 8, delay: 500 } },
+  kill: { kind: "process", summary: "SIGKILL the broker; it restarts on the same data when the window ends", defaults: {} },
+  pause: { kind: "process", summary: "SIGSTOP the broker; SIGCONT when the window ends", defaults: {} },
+  restart: { kind: "process", summary: "shut the broker down cleanly; start it again when the window ends", defaults: {} },
+} as const satisfies Record<string, FaultInfo>;
+
+export type FaultName = keyof typeof FAULTS;
+
+/** Every fault name, in the table's order. */
+export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
+
+const ofKind = (kind: FaultKind): readonly FaultName[] => FAULT_NAMES.filter((n) => FAULTS[n].kind === kind);
+
+/** Faults between clients and broker (toxiproxy). */
+export const NETWORK_FAULTS = ofKind("network");
+/** Faults of a broker process Gauntlet started. */
+export const PROCESS_FAULTS = ofKind("process");
 
 /** Which clients' traffic a network fault hits (the broker decides what it can separate). */
 export type FaultScope = "all" | "producers" | "consumers";
@@ -41,6 +76,7 @@ export interface FaultInjector {
   close(): Promise<void>;
 }
 
+/** Whether `name` is in the fault table. */
 export function isFaultName(name: string): name is FaultName {
-  return (FAULT_NAMES as readonly string[]).includes(name);
+  return Object.hasOwn(FAULTS, name);
 }

@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import type { ComposedResult } from "../core/result.js";
 import type { RunSummary } from "../core/run.js";
-import { printable } from "./escape.js";
+import { printable } from "../html/escape.js";
 import {
   anomalyCounts,
   checkerLabel,

@@ -3,10 +3,10 @@
  * consumer of its OrderPlaced events, and autocannon driving `POST /orders` — all in this
  * process, so request send times and consumer receive times share one monotonic clock.
  */
-import { redact } from "../../brokers/url.js";
-import { type OrderServiceDefect, startOrderService } from "../../../fixtures/order-service/server.js";
-import { openBenchClient } from "../clients/index.js";
-import { packageVersion } from "../clients/package-version.js";
+import { redact } from "../../environments/url.js";
+import { type OrderServiceDefect, startOrderService } from "./order-service.js";
+import { openBenchClient } from "../../environments/start.js";
+import { packageVersion } from "../../environments/package-version.js";
 import { hostInfo } from "../host.js";
 import { EVENT_LOOP_P99_LIMIT_MS, EventLoopMonitor } from "../measure/event-loop.js";
 import { LatencyRecorder } from "../measure/histogram.js";

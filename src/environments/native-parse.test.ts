@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parsePerfTest, parseProducerPerformance } from "./parse.js";
+import { parsePerfTest, parseProducerPerformance } from "./native-parse.js";
 
 describe("native tool output parsing", () => {
   it("reads kafka-producer-perf-test's final summary (the last 'records sent' line)", () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { faultScheduleArbitrary } from "./schedule-arbitrary.js";
+import { faultScheduleArbitrary } from "./fault-schedule-arbitrary.js";
 
 describe("fault schedules", () => {
   it("use only the requested faults, in sequential windows starting within the horizon", () => {

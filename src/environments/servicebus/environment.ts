@@ -1,7 +1,7 @@
 import type { Driver, StartedEnvironment } from "../../core/driver.js";
 import type { FaultName } from "../../core/faults.js";
 import { UsageError } from "../../core/errors.js";
-import { ServiceBusDriver } from "./driver.js";
+import { ServiceBusDriver } from "../../drivers/servicebus/driver.js";
 import { cloudNamespace, emulatorNamespace } from "./namespace.js";
 
 /** `servicebus-emulator://`: a fresh embedded emulator per scenario, with that scenario's entities. */

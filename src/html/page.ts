@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { chartAssets } from "./assets.js";
 import { escapeHtml as h, inlineScript, jsonForScript } from "./escape.js";
-import { REPORT_CSS } from "./html-style.js";
+import { REPORT_CSS } from "./style.js";
 
 const sha256 = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 

@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { libsOf, mavenDependency, mavenLibsInstalled, resolveMavenLibs } from "../../brokers/local/maven-libs.js";
-import { gauntletCache } from "../../brokers/local/state.js";
+import { libsOf, mavenDependency, mavenLibsInstalled, resolveMavenLibs } from "./maven-libs.js";
+import { gauntletCache } from "./state.js";
 
 /** RabbitMQ PerfTest (com.rabbitmq:perf-test on Maven Central), the latest 2.x release. */
 export const PERF_TEST_VERSION = "2.22.1";

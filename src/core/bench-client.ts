@@ -1,4 +1,11 @@
-import type { Versions } from "../types.js";
+/** Client and broker versions a benchmark ran with, for the record. */
+export interface Versions {
+  client: string;
+  clientVersion?: string;
+  broker?: string;
+  brokerVersion?: string;
+  note?: string;
+}
 
 /**
  * What the bench needs from a broker family: per-message publish acks, the SDK's own batch

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { startMemoryEnvironment } from "../../brokers/memory/environment.js";
-import { CONFORMANCE_CHECKS, runConformance } from "./index.js";
+import { startMemoryEnvironment } from "./environment.js";
+import { CONFORMANCE_CHECKS, runConformance } from "../../drivers/conformance/index.js";
 
 const env = (url: string) => startMemoryEnvironment(url, new URL(url));
 

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, connect } from "amqplib";
 import { InfrastructureError } from "../../core/errors.js";
-import { parseAmqpUrl } from "../../drivers/amqp/environment.js";
-import type { Versions } from "../types.js";
-import { packageVersion } from "./package-version.js";
-import type { BenchClient } from "./types.js";
+import { parseAmqpUrl } from "../../drivers/amqp/settings.js";
+import type { Versions } from "../../bench/types.js";
+import { packageVersion } from "../package-version.js";
+import type { BenchClient } from "../../core/bench-client.js";
 
 /** Consumer prefetch; RabbitMQ's own measurements saturate from about 100. */
 const PREFETCH = 500;

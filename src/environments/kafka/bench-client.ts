@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { type Admin, type Consumer, type ISocketFactory, Kafka, logLevel, type Producer } from "kafkajs";
 import { InfrastructureError, UsageError } from "../../core/errors.js";
 import { type KafkaSettings, parseKafkaUrl } from "../../drivers/kafka/settings.js";
-import type { Versions } from "../types.js";
-import { packageVersion } from "./package-version.js";
-import type { BenchClient } from "./types.js";
+import type { Versions } from "../../bench/types.js";
+import { packageVersion } from "../package-version.js";
+import type { BenchClient } from "../../core/bench-client.js";
 
 export interface KafkaBenchOptions {
   /** Open every broker connection through this (bench rtt routes them through toxiproxy). */

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { connect } from "amqplib";
-import { redact } from "../../brokers/url.js";
+import { redact } from "../url.js";
 import { InfrastructureError } from "../../core/errors.js";
-import { runJava } from "./java.js";
-import { parsePerfTest } from "./parse.js";
-import { PERF_TEST_MAIN, PERF_TEST_VERSION, installPerfTest, perfTestLibs } from "./perf-test-install.js";
+import type { NativeTool } from "../../core/environment.js";
+import { parseAmqpUrl } from "../../drivers/amqp/settings.js";
+import { runJava } from "../../brokers/local/java.js";
+import { parsePerfTest } from "../native-parse.js";
+import { PERF_TEST_MAIN, PERF_TEST_VERSION, installPerfTest, perfTestLibs } from "../../brokers/local/perf-test-install.js";
 
 export interface RabbitNativeResult {
   command: string;
@@ -60,3 +62,26 @@ async function deleteQueue(url: string, queue: string): Promise<void> {
     await conn.close().catch(() => {});
   }
 }
+
+/** RabbitMQ PerfTest as the registry's native tool for amqp://. */
+export const rabbitNativeTool: NativeTool = {
+  name: "rabbitmq-perf-test",
+  version: `PerfTest ${PERF_TEST_VERSION}`,
+  prepare: ensurePerfTest,
+  async measure(raw, url, request, log) {
+    const { queueType } = parseAmqpUrl(url);
+    const k = request.inFlight;
+    const z = Math.max(3, Math.ceil(request.seconds) + 1);
+    log(`native: RabbitMQ PerfTest -x 1 -y 0 -s ${request.size} -c ${k} -z ${z} (${queueType} queue) ...`);
+    const r = await runPerfTest(raw, queueType, request.size, k, z);
+    return {
+      ...r,
+      mbPerSec: Math.round(((r.msgsPerSec * request.size) / 1e6) * 1000) / 1000,
+      twin: { mode: "pipelined", n: k },
+      comparison: {
+        twin: `Gauntlet's pipelined cell with the same in-flight limit (${k}): PerfTest -c ${k} keeps at most ${k} publishes unconfirmed, exactly as that cell`,
+        fastest: "Gauntlet's fastest honest cell for this size (no pipelined cell with the same in-flight limit was run)",
+      },
+    };
+  },
+};

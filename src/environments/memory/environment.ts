@@ -1,10 +1,10 @@
 import type { Driver, StartedEnvironment } from "../../core/driver.js";
 import { UsageError } from "../../core/errors.js";
 import { MemoryDriver } from "../../drivers/memory/driver.js";
-import { MemoryBroker } from "./broker.js";
-import { type Defect, DEFECTS, isDefect } from "./defects.js";
-import { SeededRandom } from "./random.js";
-import { VirtualClock } from "./virtual-clock.js";
+import { MemoryBroker } from "../../brokers/memory/broker.js";
+import { type Defect, DEFECTS, isDefect } from "../../brokers/memory/defects.js";
+import { SeededRandom } from "../../brokers/memory/random.js";
+import { VirtualClock } from "../../brokers/memory/virtual-clock.js";
 
 /** Settings read from a memory:// URL. */
 export interface MemoryOptions {

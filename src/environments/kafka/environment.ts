@@ -8,8 +8,8 @@ import { alive, readState } from "../../brokers/local/state.js";
 import { startProcessFault } from "../../faults/process.js";
 import { faultsBehindProxies } from "../../faults/toxiproxy-for-run.js";
 import { withDeadline } from "../../core/deadline.js";
-import { KafkaDriver } from "./driver.js";
-import { type KafkaSettings, parseKafkaUrl } from "./settings.js";
+import { KafkaDriver } from "../../drivers/kafka/driver.js";
+import { type KafkaSettings, parseKafkaUrl } from "../../drivers/kafka/settings.js";
 
 /** An external Kafka reached by URL; each connect() opens a driver with its own topics and groups. */
 export async function startKafkaEnvironment(redacted: string, url: URL, options: { faults?: readonly FaultName[] } = {}, connectTimeoutMs = 10_000): Promise<StartedEnvironment> {

@@ -1,5 +1,5 @@
-import type { Versions } from "../types.js";
-import type { BenchClient } from "./types.js";
+import type { Versions } from "../../bench/types.js";
+import type { BenchClient } from "../../core/bench-client.js";
 import { UsageError } from "../../core/errors.js";
 
 /**

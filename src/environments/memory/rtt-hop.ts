@@ -1,6 +1,6 @@
 import { type AddressInfo, type Server, type Socket, connect, createServer } from "node:net";
-import { openMemoryBenchClient } from "../clients/memory.js";
-import type { BenchClient } from "../clients/types.js";
+import { openMemoryBenchClient } from "./bench-client.js";
+import type { BenchClient } from "../../core/bench-client.js";
 
 /**
  * memory:// behind a TCP hop, so a proxy can sit in its path. Bench's memory client is an
