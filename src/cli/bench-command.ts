@@ -11,7 +11,7 @@ import { intervalFor, runSendModes } from "../bench/run.js";
 import { evaluateThresholds, parseThreshold } from "../bench/thresholds.js";
 import type { BenchRun } from "../bench/types.js";
 import { positiveInt, shellQuote } from "./options.js";
-import { newRunId } from "./report-dir.js";
+import { newRunId } from "../report/report-dir.js";
 
 export interface SendModesCommandOptions {
   broker: string;

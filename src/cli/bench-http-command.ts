@@ -8,7 +8,7 @@ import { formatHttpText, writeHttpReport } from "../bench/http/report.js";
 import type { HttpBenchRun } from "../bench/http/types.js";
 import { parseDuration } from "../bench/matrix.js";
 import { positiveInt, shellQuote } from "./options.js";
-import { newRunId } from "./report-dir.js";
+import { newRunId } from "../report/report-dir.js";
 
 export interface BenchHttpCommandOptions {
   broker: string;

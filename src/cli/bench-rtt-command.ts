@@ -8,7 +8,7 @@ import { formatRttText, writeRttReport } from "../bench/rtt/report.js";
 import { runRtt } from "../bench/rtt/run.js";
 import type { RttRun } from "../bench/rtt/types.js";
 import { positiveInt, shellQuote } from "./options.js";
-import { newRunId } from "./report-dir.js";
+import { newRunId } from "../report/report-dir.js";
 
 export interface RttCommandOptions {
   broker: string;

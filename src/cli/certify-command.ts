@@ -10,7 +10,7 @@ import { deliveryModeOption, semanticsOption } from "../certify/options.js";
 import { type CertifyResults, certificateFor, formatCertify, gauntletVersion, writeCertifyReport } from "../certify/report.js";
 import { positiveInt, seedOption, shellQuote } from "./options.js";
 import { ProgressLine } from "./progress.js";
-import { makeReportDir, newRunId } from "./report-dir.js";
+import { makeReportDir, newRunId } from "../report/report-dir.js";
 import { onShutdown } from "./shutdown.js";
 
 export interface CertifyCommandOptions {

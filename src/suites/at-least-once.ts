@@ -1,4 +1,7 @@
-import { type EntitySpec, type Suite, checkerByName, scenarioArbitrary } from "../src/index.js";
+import { checkerByName } from "../checkers/registry.js";
+import type { EntitySpec } from "../core/entities.js";
+import type { Suite } from "../core/suite.js";
+import { scenarioArbitrary } from "../workload/scenario-arbitrary.js";
 
 /** Every acknowledged send reaches every copy (queue, or each subscription) at least once. */
 export const atLeastOnce: Suite = {

@@ -1,4 +1,6 @@
-import { type Suite, checkerByName, scenarioArbitrary } from "../src/index.js";
+import { checkerByName } from "../checkers/registry.js";
+import type { Suite } from "../core/suite.js";
+import { scenarioArbitrary } from "../workload/scenario-arbitrary.js";
 
 /** Messages that share a key are first delivered in the order they were sent (sessions). */
 export const orderingPerKey: Suite = {

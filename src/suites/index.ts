@@ -1,4 +1,5 @@
-import { type Suite, UsageError } from "../src/index.js";
+import { UsageError } from "../core/errors.js";
+import type { Suite } from "../core/suite.js";
 import { atLeastOnce } from "./at-least-once.js";
 import { deadLetter } from "./dead-letter.js";
 import { duplicates } from "./duplicates.js";

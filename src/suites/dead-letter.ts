@@ -1,4 +1,6 @@
-import { type Suite, checkerByName, scenarioArbitrary } from "../src/index.js";
+import { checkerByName } from "../checkers/registry.js";
+import type { Suite } from "../core/suite.js";
+import { scenarioArbitrary } from "../workload/scenario-arbitrary.js";
 
 /** Max delivery count and explicit dead-lettering move messages to the DLQ, with their reason. */
 export const deadLetter: Suite = {

@@ -1,4 +1,6 @@
-import { type Suite, checkerByName, scenarioArbitrary } from "../src/index.js";
+import { checkerByName } from "../checkers/registry.js";
+import type { Suite } from "../core/suite.js";
+import { scenarioArbitrary } from "../workload/scenario-arbitrary.js";
 
 /**
  * Receive-and-delete consumers that crash: the broker still delivers every message (at-least-once

@@ -1,4 +1,6 @@
-import { type Suite, checkerByName, scenarioArbitrary } from "../src/index.js";
+import { checkerByName } from "../checkers/registry.js";
+import type { Suite } from "../core/suite.js";
+import { scenarioArbitrary } from "../workload/scenario-arbitrary.js";
 
 /**
  * Producer retries under network faults never store a message twice. Run it with faults between

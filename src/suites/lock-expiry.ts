@@ -1,4 +1,6 @@
-import { type Suite, checkerByName, scenarioArbitrary } from "../src/index.js";
+import { checkerByName } from "../checkers/registry.js";
+import type { Suite } from "../core/suite.js";
+import { scenarioArbitrary } from "../workload/scenario-arbitrary.js";
 
 /** Peek-lock semantics: no two live locks, no early redelivery, no settlement after lock loss. */
 export const lockExpiry: Suite = {
