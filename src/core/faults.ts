@@ -80,3 +80,13 @@ export interface FaultInjector {
 export function isFaultName(name: string): name is FaultName {
   return Object.hasOwn(FAULTS, name);
 }
+
+/** What a broker process Gauntlet started can suffer; each returns when the fault is in force. */
+export interface ProcessControl {
+  /** SIGKILL now; the returned function restarts it on the same data and ports. */
+  kill(): Promise<() => Promise<void>>;
+  /** SIGSTOP now; the returned function sends SIGCONT. */
+  pause(): Promise<() => Promise<void>>;
+  /** Clean shutdown now; the returned function starts it again. */
+  restart(): Promise<() => Promise<void>>;
+}

@@ -1,6 +1,9 @@
 import type { EnvironmentFamily } from "../core/environment.js";
 import { UsageError } from "../core/errors.js";
 import { FAMILIES, familyOf, knownSchemes } from "./registry.js";
+import { redact } from "./redact.js";
+
+export { redact } from "./redact.js";
 
 /** Broker URL schemes Gauntlet knows, with what each one is (from the registry). */
 export const SCHEMES: Readonly<Record<string, string>> = Object.fromEntries(FAMILIES.map((f) => [f.scheme, f.description]));
@@ -27,19 +30,4 @@ export function parseBrokerUrl(raw: string): BrokerUrl {
     throw new UsageError(`--broker: "${redact(raw)}" is not a valid URL`, `e.g. ${scheme}://host:port`);
   }
   return { scheme, family, url, redacted: redact(raw) };
-}
-
-/** The URL with any password or key removed, for reports and logs. */
-export function redact(raw: string): string {
-  try {
-    const url = new URL(raw);
-    if (url.password) url.password = "***";
-    for (const name of [...url.searchParams.keys()]) {
-      if (/key|secret|password|token|sas/i.test(name)) url.searchParams.set(name, "***");
-    }
-    return url.toString();
-  } catch {
-    // Not a URL: hide anything that looks like user:password@ (with or without the //).
-    return raw.replace(/^([a-z][a-z0-9+.-]*:?\/*)[^@/]*@/i, "$1***@");
-  }
 }

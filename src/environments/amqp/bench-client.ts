@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, connect } from "amqplib";
 import { InfrastructureError } from "../../core/errors.js";
 import { parseAmqpUrl } from "../../drivers/amqp/settings.js";
-import type { Versions } from "../../bench/types.js";
+import type { Versions } from "../../core/bench-client.js";
 import { packageVersion } from "../package-version.js";
 import type { BenchClient } from "../../core/bench-client.js";
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { connect } from "amqplib";
-import { redact } from "../url.js";
+import { redact } from "../redact.js";
 import { InfrastructureError } from "../../core/errors.js";
 import type { NativeTool } from "../../core/environment.js";
 import { parseAmqpUrl } from "../../drivers/amqp/settings.js";

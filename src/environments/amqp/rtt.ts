@@ -1,6 +1,6 @@
 import type { ProxiedBenchClient, ProxyOpener } from "../../core/environment.js";
 import { splitHostPort } from "../memory/rtt-hop.js";
-import { redact } from "../url.js";
+import { redact } from "../redact.js";
 import { openAmqpBenchClient } from "./bench-client.js";
 
 /** amqp:// for `bench rtt`: one proxy in front of host:port, the URL pointed at it (RabbitMQ advertises nothing). */

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type Admin, type Consumer, type ISocketFactory, Kafka, logLevel, type Producer } from "kafkajs";
 import { InfrastructureError, UsageError } from "../../core/errors.js";
 import { type KafkaSettings, parseKafkaUrl } from "../../drivers/kafka/settings.js";
-import type { Versions } from "../../bench/types.js";
+import type { Versions } from "../../core/bench-client.js";
 import { packageVersion } from "../package-version.js";
 import type { BenchClient } from "../../core/bench-client.js";
 

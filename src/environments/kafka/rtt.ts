@@ -4,7 +4,7 @@ import type { ProxiedBenchClient, ProxyOpener } from "../../core/environment.js"
 import { InfrastructureError } from "../../core/errors.js";
 import { parseKafkaUrl } from "../../drivers/kafka/settings.js";
 import { splitHostPort } from "../memory/rtt-hop.js";
-import { redact } from "../url.js";
+import { redact } from "../redact.js";
 import { openKafkaBenchClient } from "./bench-client.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { Versions } from "../../bench/types.js";
+import type { Versions } from "../../core/bench-client.js";
 import type { BenchClient } from "../../core/bench-client.js";
 import { UsageError } from "../../core/errors.js";
 
