@@ -4,6 +4,7 @@ import { InfrastructureError, UsageError } from "../../core/errors.js";
 import { type KafkaSettings, parseKafkaUrl } from "../../drivers/kafka/settings.js";
 import type { Versions } from "../../core/bench-client.js";
 import { packageVersion } from "../package-version.js";
+import { openPlatformaticBenchClient } from "./platformatic-bench-client.js";
 import type { BenchClient } from "../../core/bench-client.js";
 
 export interface KafkaBenchOptions {
@@ -21,8 +22,10 @@ export interface KafkaBenchOptions {
  */
 export async function openKafkaBenchClient(redacted: string, url: URL, options: KafkaBenchOptions = {}): Promise<BenchClient> {
   const settings = parseKafkaUrl(url);
-  const library = (settings as { client?: string }).client ?? "kafkajs";
-  if (library !== "kafkajs") throw new UsageError(`bench: kafka:// with client=${library} has no bench client yet`, "drop ?client= to bench through kafkajs");
+  if (settings.client === "platformatic") {
+    if (options.socketFactory) throw new UsageError("bench rtt: kafka:// with client=platformatic is not available yet (its connections cannot be routed through the proxies)", "drop ?client= to measure through kafkajs");
+    return openPlatformaticBenchClient(redacted, settings);
+  }
   const kafka = new Kafka({ clientId: "gauntlet-bench", brokers: settings.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3_000, ...(options.socketFactory ? { socketFactory: options.socketFactory } : {}), retry: { retries: Math.min(settings.retries, 2), initialRetryTime: 100, maxRetryTime: 1_000 } });
   const admin = kafka.admin();
   await admin.connect().catch((err: Error) => {
