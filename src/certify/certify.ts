@@ -137,6 +137,6 @@ function bodyArbitrary(handler: LoadedHandler): fc.Arbitrary<Json> {
   const arb = make(fc);
   if (!(arb instanceof fc.Arbitrary)) throw new UsageError(`handler ${handler.path}: arbitraryBody(fc) must return a fast-check arbitrary`, "e.g. export const arbitraryBody = (fc) => fc.record({ amount: fc.nat() })");
   const bad = fc.sample(arb as fc.Arbitrary<unknown>, { seed: 1, numRuns: 5 }).map((b) => (b === undefined ? "$" : nonJsonPath(b))).find(Boolean);
-  if (bad) throw new UsageError(`handler ${handler.path}: arbitraryBody(fc) produced a body that is not plain JSON at ${bad}`);
+  if (bad) throw new UsageError(`handler ${handler.path}: arbitraryBody(fc) produced a body that is not plain JSON at ${bad}`, "return plain JSON from arbitraryBody: objects, arrays, strings, finite numbers, booleans and null");
   return arb as fc.Arbitrary<Json>;
 }

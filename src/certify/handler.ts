@@ -106,7 +106,7 @@ async function importHandler(path: string, absolutePath: string, query: string):
     );
   }
   for (const optional of ["restart", "arbitraryBody"]) {
-    if (ns[optional] !== undefined && typeof ns[optional] !== "function") throw new UsageError(`handler ${path}: export ${optional} must be a function`);
+    if (ns[optional] !== undefined && typeof ns[optional] !== "function") throw new UsageError(`handler ${path}: export ${optional} must be a function`, "export it as a function, or remove the export");
   }
   return ns as unknown as HandlerModule;
 }

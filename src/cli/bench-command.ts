@@ -1,4 +1,3 @@
-import { mkdir } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { redact } from "../environments/url.js";
 import { EXIT, UsageError } from "../core/errors.js";
@@ -11,7 +10,7 @@ import { intervalFor, runSendModes } from "../bench/run.js";
 import { evaluateThresholds, parseThreshold } from "../bench/thresholds.js";
 import type { BenchRun } from "../bench/types.js";
 import { positiveInt, shellQuote } from "./options.js";
-import { newRunId } from "../report/report-dir.js";
+import { ensureOutRoot, makeReportDir, newRunId } from "../report/report-dir.js";
 
 export interface SendModesCommandOptions {
   broker: string;
@@ -54,7 +53,8 @@ export async function sendModesCommand(options: SendModesCommandOptions): Promis
   // Before the matrix: memory:// has no native tool (usage error); PerfTest is installed on first use.
   if (o.native) await prepareNative(o.broker, say);
   const progress = new BenchProgress(o.progress !== false);
-  const reportDir = resolve(join(o.out, `bench-${newRunId()}`));
+  await ensureOutRoot(o.out);
+  const runId = `bench-${newRunId()}`;
   const record = await runSendModes({
     broker: o.broker,
     cells,
@@ -64,7 +64,7 @@ export async function sendModesCommand(options: SendModesCommandOptions): Promis
     onCellDone: (c, i, n) => progress.done(c, i, n),
   });
   const native = o.native ? await runNative(o.broker, record.cells, { sizes, inFlight, durationMs }, say) : undefined;
-  await mkdir(reportDir, { recursive: true });
+  const reportDir = await makeReportDir(o.out, runId);
   const run: BenchRun = {
     ...record,
     ...(native ? { native } : {}),

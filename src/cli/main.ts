@@ -21,6 +21,11 @@ export async function main(argv: string[]): Promise<number> {
     code = c;
   };
   const program = buildProgram(setCode);
+  if (argv.length === 0) {
+    process.stderr.write(program.helpInformation());
+    process.stderr.write("gauntlet: no command given\n  fix: name one, e.g. npx gauntlet run (every suite on the embedded broker); npx gauntlet --help lists them\n");
+    return EXIT.usage;
+  }
   try {
     await program.parseAsync(argv, { from: "user" });
     return code;

@@ -14,9 +14,9 @@ export class GauntletError extends Error {
   }
 }
 
-/** Bad usage or configuration (exit 3): names the option and the fix. */
+/** Bad usage or configuration (exit 3): names the option and, always, the fix. */
 export class UsageError extends GauntletError {
-  constructor(message: string, fix?: string) {
+  constructor(message: string, fix: string) {
     super(message, EXIT.usage, fix);
   }
 }

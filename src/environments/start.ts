@@ -8,6 +8,9 @@ import { type BrokerUrl, parseBrokerUrl } from "./url.js";
 /** Check a --broker URL and --faults against the family's entry, before anything starts (exit 3). */
 export function checkBroker(raw: string, faults: readonly FaultName[] = []): BrokerUrl {
   const broker = parseBrokerUrl(raw);
+  const names = [...broker.url.searchParams.keys()];
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new UsageError(`--broker: option "${twice}" is given twice`, `give it once; several values go in one, comma-separated where the option takes a list (e.g. ${broker.scheme}://?${twice}=a,b)`);
   broker.family.validate(broker.url);
   const { family, scheme } = broker;
   const missing = faults.filter((f) => !family.faults.includes(f));

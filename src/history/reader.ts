@@ -39,7 +39,7 @@ export async function readHistory(path: string): Promise<Op[]> {
     text = await readFile(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read history ${path}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
+    throw new UsageError(`cannot read history ${path}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`, code === "ENOENT" ? "check the path; gauntlet run writes reports/<run-id>/history.jsonl" : "check the file can be read");
   }
   return parseHistory(text, path);
 }

@@ -69,11 +69,11 @@ export const rabbitNativeTool: NativeTool = {
   version: `PerfTest ${PERF_TEST_VERSION}`,
   prepare: ensurePerfTest,
   async measure(raw, url, request, log) {
-    const { queueType } = parseAmqpUrl(url);
+    const { queueType, url: plain } = parseAmqpUrl(url);
     const k = request.inFlight;
     const z = Math.max(3, Math.ceil(request.seconds) + 1);
     log(`native: RabbitMQ PerfTest -x 1 -y 0 -s ${request.size} -c ${k} -z ${z} (${queueType} queue) ...`);
-    const r = await runPerfTest(raw, queueType, request.size, k, z);
+    const r = await runPerfTest(plain, queueType, request.size, k, z);
     return {
       ...r,
       mbPerSec: Math.round(((r.msgsPerSec * request.size) / 1e6) * 1000) / 1000,

@@ -46,7 +46,7 @@ async function kafkaFaults(settings: KafkaSettings, names: readonly FaultName[])
     throw new UsageError("--faults on kafka:// needs the Kafka node from `gauntlet brokers up kafka` (its proxied listener and process are known)", "npx gauntlet brokers up kafka, then use the url `npx gauntlet brokers status` prints");
   }
   const unknown = names.filter((n) => !(NETWORK_FAULTS as readonly string[]).includes(n) && !(PROCESS_FAULTS as readonly string[]).includes(n));
-  if (unknown.length) throw new UsageError(`--faults: ${unknown.join(", ")} not available on kafka://`);
+  if (unknown.length) throw new UsageError(`--faults: ${unknown.join(", ")} not available on kafka://`, `available on kafka://: ${[...NETWORK_FAULTS, ...PROCESS_FAULTS].join(", ")}`);
   const control = kafkaProcessControl(node, true);
   const net = await faultsBehindProxies([{ name: `gauntlet-kafka-${node.port}`, listen: `127.0.0.1:${node.proxyPort}`, upstream: `127.0.0.1:${node.proxiedPort}` }], "producers", {
     available: [...PROCESS_FAULTS],
