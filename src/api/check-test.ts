@@ -26,7 +26,7 @@ const isInt = (n: unknown, min: number, max: number): n is number => typeof n ==
  */
 export function resolveTest(test: Test): ResolvedTest {
   if (typeof test !== "object" || test === null) throw new UsageError("test: expected an object", 'e.g. { broker: "memory://" }');
-  if (typeof test.broker !== "string" || !test.broker) throw new UsageError("test.broker: a broker URL is required", 'e.g. { broker: "memory://" }');
+  if (typeof test.broker !== "string" || !test.broker) throw new UsageError("--broker (test.broker): a broker URL is required", "e.g. --broker memory:// (the embedded broker), or { broker: \"memory://\" } in a test");
   const faults = test.faults ?? [];
   for (const f of faults) if (!isFaultName(f)) throw new UsageError(`test.faults: unknown fault "${String(f)}"`, "see gauntlet run --help for the fault names");
   checkBroker(test.broker, faults);

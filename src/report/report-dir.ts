@@ -1,5 +1,6 @@
-import { mkdir } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { constants } from "node:fs";
+import { access, mkdir, stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import { UsageError } from "../core/errors.js";
 
 /** A sortable, unique run id: 20261123-041502-a1b2. */
@@ -17,9 +18,23 @@ export async function makeReportDir(outRoot: string, runId: string): Promise<str
   return dir;
 }
 
-/** Check early that reports can be written under `outRoot` (creating it), so a bad --out fails before the work. */
+/**
+ * Check early that reports can be written under `outRoot`, so a bad --out fails before the work:
+ * the nearest existing ancestor must be a writable directory. Creates nothing (a run that then
+ * fails leaves no empty directory behind).
+ */
 export async function ensureOutRoot(outRoot: string): Promise<void> {
-  await mkdir(resolve(outRoot), { recursive: true }).catch((err: NodeJS.ErrnoException) => {
-    throw new UsageError(`--out: cannot create ${resolve(outRoot)}: ${err.code ?? err.message}`, "pass a directory you can write to, e.g. --out reports");
-  });
+  const wanted = resolve(outRoot);
+  let at = wanted;
+  for (;;) {
+    const info = await stat(at).catch(() => undefined);
+    if (info) {
+      const ok = info.isDirectory() && (await access(at, constants.W_OK).then(() => true, () => false));
+      if (ok) return;
+      throw new UsageError(`--out: cannot create ${wanted}: ${at} is ${info.isDirectory() ? "not writable" : "not a directory"}`, "pass a directory you can write to, e.g. --out reports");
+    }
+    const parent = dirname(at);
+    if (parent === at) return;
+    at = parent;
+  }
 }
