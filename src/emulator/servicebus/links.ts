@@ -11,6 +11,7 @@
  *   drains while the last credited message is in flight, then waited 200 ms and closed the link);
  * - dispositions are answered settled, echoing the outcome without its error.
  */
+import { randomBytes } from "node:crypto";
 import type { Delivery, Sender } from "rhea";
 import { normalizeAddress } from "./address.js";
 import { type Link, outcomes, senderState } from "./amqp.js";
@@ -62,7 +63,8 @@ export class OutgoingLink implements Consumer {
   deliver(bytes: Buffer, lockToken: string | undefined): void {
     this.issued += 1;
     // A format argument makes rhea send the bytes as they are (already encoded with stamps).
-    const tag = lockToken ? lockTokenToDeliveryTag(lockToken) : Buffer.from(String(this.issued));
+    // Pre-settled deliveries get a GUID-sized tag too: the Go SDK logs any other length as a bad lock token.
+    const tag = lockToken ? lockTokenToDeliveryTag(lockToken) : randomBytes(16);
     const d = this.sender.send(bytes as never, tag, 0);
     this.unwritten.push((d as unknown as { id: number }).id);
     if (lockToken) this.tokens.set(d, lockToken);

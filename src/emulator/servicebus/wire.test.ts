@@ -3,7 +3,7 @@
  * read strictly and rhea / the JS SDK forgive. Each test decodes the emulator's frames with
  * their AMQP types, so it fails on the old encoding.
  */
-import type { Connection, EventContext } from "rhea";
+import rhea, { type Connection, type EventContext } from "rhea";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { codec, type TypedValue, types } from "./amqp.js";
 import { type ServiceBusEmulator, startServiceBusEmulator } from "./index.js";
@@ -196,7 +196,7 @@ describe("wire fidelity for strict SDKs (raw AMQP)", () => {
     const ctx = await got;
     const seq = Number((ctx.message?.message_annotations as Record<string, unknown>)["x-opt-sequence-number"]);
     const deferred = once(receiver, "settled", () => undefined);
-    ctx.delivery!.update(false, (await import("rhea")).default.message.modified({ undeliverable_here: true }).described());
+    ctx.delivery!.update(false, (rhea.message as unknown as { modified(f: object): { described(): unknown } }).modified({ undeliverable_here: true }).described() as never);
     await deferred;
     const reply = await management(c.connection, "dl", "com.microsoft:receive-by-sequence-number", { "sequence-numbers": types.wrap_array([seq], 0x81, undefined), "receiver-settle-mode": types.wrap_uint(1) });
     const entry = (reply.body as { messages: Array<{ message: Buffer; "lock-token": Buffer }> }).messages[0]!;
