@@ -1,12 +1,11 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { parseDuration } from "../bench/matrix.js";
 import { UsageError } from "../core/errors.js";
 import type { CertifyRun } from "../certify/certify.js";
 import { DEFAULT_HANDLER_TIMEOUT_MS } from "../certify/handler.js";
-import { type IsolatedCertify, certifyIsolated, replayIsolated } from "../certify/isolation/isolated-certify.js";
+import { type IsolatedCertify, certifyIsolated, replayIsolated, withCertifyTempDir } from "../certify/isolation/isolated-certify.js";
 import { IN_PROCESS, validateCertifyRepro, writeCertifyRepro } from "../certify/repro.js";
 import { resolveHandlerPath } from "../certify/replay.js";
 import { deliveryModeOption, semanticsOption } from "../certify/options.js";
@@ -29,16 +28,6 @@ export interface CertifyCommandOptions {
 
 /** Property runs of `gauntlet certify` when --runs is absent. */
 export const DEFAULT_CERTIFY_RUNS = 100;
-
-/** A fresh store directory for the handler, removed when the command ends (the handler process removes it should this process die). */
-export async function withStoreDir<T>(fn: (storeDir: string) => Promise<T>): Promise<T> {
-  const storeDir = await mkdtemp(join(tmpdir(), "gauntlet-certify-"));
-  try {
-    return await fn(storeDir);
-  } finally {
-    await rm(storeDir, { recursive: true, force: true });
-  }
-}
 
 /** --timeout: the real-time limit of each call into the handler. */
 export function handlerTimeoutOption(raw: string | undefined): number {
@@ -64,10 +53,10 @@ export async function certifyCommand(handlerPath: string, options: CertifyComman
   const interruption = onInterrupt();
   let outcome: IsolatedCertify;
   try {
-    outcome = await withStoreDir((storeDir) =>
+    outcome = await withCertifyTempDir((tempDir) =>
       certifyIsolated({
         handlerPath,
-        storeDir,
+        tempDir,
         timeoutMs,
         seed,
         semantics,
@@ -182,7 +171,7 @@ export async function replayCertifyCommand(file: string, options: CertifyReplayO
   const interruption = onInterrupt();
   let replayed: Awaited<ReturnType<typeof replayIsolated>>;
   try {
-    replayed = await withStoreDir((storeDir) => replayIsolated({ handlerPath, storeDir, timeoutMs, repro, times, signal: interruption.signal }));
+    replayed = await withCertifyTempDir((tempDir) => replayIsolated({ handlerPath, tempDir, timeoutMs, repro, times, signal: interruption.signal }));
   } finally {
     interruption.release();
   }

@@ -4,13 +4,14 @@
  * Whatever the handler does here — exit, crash, throw in the background, loop forever — the
  * parent sees and names it; this process only has to say, before each call, what it is doing.
  */
-import { rmSync, writeSync } from "node:fs";
+import { openSync, rmSync, writeSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { GauntletError, describeError } from "../../core/errors.js";
 import { certifyHandler } from "../certify.js";
 import { LoadedHandler, settleWithin } from "../handler.js";
 import { replayCertify } from "../replay.js";
-import { HEARTBEAT_MS, type HandlerJob, REPORT_FD } from "./protocol.js";
+import type { CertifyCase } from "../arbitrary.js";
+import { type AnnouncedCase, CALLS_BYTES, type CaseRecord, HEARTBEAT_MS, type HandlerJob, REPORT_FD } from "./protocol.js";
 
 const job = JSON.parse(process.argv[2] ?? "{}") as HandlerJob;
 
@@ -29,7 +30,7 @@ function say(line: string): void {
 }
 
 function orphaned(): never {
-  rmSync(job.storeDir, { recursive: true, force: true });
+  rmSync(job.tempDir, { recursive: true, force: true });
   process.kill(process.pid, "SIGKILL");
   throw new Error("unreachable");
 }
@@ -45,11 +46,11 @@ const WATCHDOG = `
 const { workerData } = require("node:worker_threads");
 const { rmSync } = require("node:fs");
 const { Socket } = require("node:net");
-const gone = () => { try { rmSync(workerData.storeDir, { recursive: true, force: true }); } finally { process.kill(process.pid, "SIGKILL"); } };
+const gone = () => { try { rmSync(workerData.tempDir, { recursive: true, force: true }); } finally { process.kill(process.pid, "SIGKILL"); } };
 const pipe = new Socket({ fd: 0, readable: true, writable: false });
 pipe.on("data", () => {}).on("end", gone).on("close", gone).on("error", gone);
 `;
-new Worker(WATCHDOG, { eval: true, workerData: { storeDir: job.storeDir } }).unref();
+new Worker(WATCHDOG, { eval: true, workerData: { tempDir: job.tempDir } }).unref();
 
 // An error that escapes the handler outside any awaited call (a timer, an event listener, a
 // promise nobody awaits) would end a plain Node process with a stack trace; here it is reported.
@@ -60,13 +61,37 @@ function background(kind: string, err: unknown): void {
   process.exit(70);
 }
 
-setInterval(() => say("H"), HEARTBEAT_MS);
+/** The state file: what is running now, for the parent to read after an exit, a crash or a hang. */
+const stateFd = openSync(job.stateFile, "w");
+const high = { calls: 0, case: 0 };
+function record(region: "calls" | "case", text: string): void {
+  let bytes = Buffer.from(text);
+  if (region === "calls" && bytes.length > CALLS_BYTES) bytes = Buffer.from("[]");
+  if (bytes.length < high[region]) bytes = Buffer.concat([bytes, Buffer.alloc(high[region] - bytes.length, 0x20)]);
+  high[region] = bytes.length;
+  writeSync(stateFd, bytes, 0, bytes.length, region === "calls" ? 0 : CALLS_BYTES);
+}
 
+let executed = 0;
+let failing: AnnouncedCase | undefined;
+let current: AnnouncedCase | undefined;
+setInterval(() => say(`H ${executed} ${failing ? 1 : 0}`), HEARTBEAT_MS);
+
+const inProgress = new Map<number, string>();
 let calls = 0;
 const tracer = (call: string) => {
   const id = ++calls;
-  say(`B ${id} ${call}`);
-  return () => say(`E ${id}`);
+  inProgress.set(id, call);
+  record("calls", JSON.stringify([...inProgress.values()]));
+  return () => {
+    inProgress.delete(id);
+    record("calls", JSON.stringify([...inProgress.values()]));
+  };
+};
+const onCase = (label: string, c: CertifyCase) => {
+  current = { label, case: c };
+  const r: CaseRecord = { executed, label, case: c, ...(failing ? { failing } : {}) };
+  record("case", JSON.stringify(r));
 };
 
 async function run(): Promise<unknown> {
@@ -74,7 +99,7 @@ async function run(): Promise<unknown> {
   say(`L ${JSON.stringify({ absolutePath: handler.absolutePath, sha256: handler.sha256 })}`);
   try {
     if (job.kind === "replay") {
-      say(`C ${JSON.stringify({ label: "the repro", case: { messages: job.repro.messages, schedule: job.repro.schedule, faults: job.repro.faults } })}`);
+      onCase("the repro", { messages: job.repro.messages, schedule: job.repro.schedule, faults: job.repro.faults });
       const outcome = await replayCertify(handler, job.repro, job.times);
       return { reproduced: outcome.reproduced, shown: outcome.shown };
     }
@@ -85,8 +110,11 @@ async function run(): Promise<unknown> {
       mode: job.mode,
       startAt: job.startAt,
       preflight: job.preflight,
-      onCase: (label, c) => say(`C ${JSON.stringify({ label, case: c })}`),
-      onProgress: (n, failed) => say(`P ${n} ${failed ? 1 : 0}`),
+      onCase,
+      onProgress: (n, failed) => {
+        executed = n;
+        if (failed) failing ??= current;
+      },
     });
     return { run, rssBytes: process.memoryUsage.rss() };
   } finally {

@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { InfrastructureError, UsageError } from "../../core/errors.js";
 import { formatTimeout } from "../handler.js";
-import type { AnnouncedCase, HandlerJob } from "./protocol.js";
+import { type AnnouncedCase, CALLS_BYTES, type CaseRecord, type HandlerJob } from "./protocol.js";
 
 const CHILD = fileURLToPath(new URL("./child-main.js", import.meta.url));
 const STARTUP_MS = 10_000;
@@ -35,11 +36,7 @@ export interface ProcessHooks {
 export function runHandlerProcess<T>(job: HandlerJob, hooks: ProcessHooks = {}): Promise<ProcessOutcome<T>> {
   const child = spawn(process.execPath, [CHILD, JSON.stringify(job)], { stdio: ["pipe", 2, "inherit", "pipe"] });
   child.stdin!.on("error", () => {}); // a watchdog pipe: never written, closed when we are done
-  const calls = new Map<string, string>();
   let loaded: LoadedInfo | undefined;
-  let lastCase: AnnouncedCase | undefined;
-  let failingCase: AnnouncedCase | undefined;
-  let executed = 0;
   let final: { tag: string; body: unknown } | undefined;
   let blocked = false;
   let interrupted = false;
@@ -61,17 +58,9 @@ export function runHandlerProcess<T>(job: HandlerJob, hooks: ProcessHooks = {}):
   const line = (text: string) => {
     const tag = text[0];
     const rest = text.slice(2);
-    if (tag === "H") return;
-    if (tag === "B") {
-      const space = rest.indexOf(" ");
-      calls.set(rest.slice(0, space), rest.slice(space + 1));
-    } else if (tag === "E") calls.delete(rest);
-    else if (tag === "C") lastCase = JSON.parse(rest) as AnnouncedCase;
-    else if (tag === "P") {
+    if (tag === "H") {
       const [n, failed] = rest.split(" ");
-      executed = Number(n);
-      if (failed === "1") failingCase ??= lastCase;
-      hooks.onProgress?.(executed, failed === "1");
+      hooks.onProgress?.(Number(n), failed === "1");
     } else if (tag === "L") loaded = JSON.parse(rest) as LoadedInfo;
     else if (tag === "D" || tag === "U" || tag === "X" || tag === "I") final = { tag, body: JSON.parse(rest) };
   };
@@ -96,23 +85,43 @@ export function runHandlerProcess<T>(job: HandlerJob, hooks: ProcessHooks = {}):
 
   return new Promise((resolve, reject) => {
     child.once("error", (err) => reject(new InfrastructureError(`cannot start the handler process: ${err.message}`)));
+    const finish = (code: number | null, signal: NodeJS.Signals | null): ProcessOutcome<T> => {
+      clearTimeout(watchdog);
+      hooks.signal?.removeEventListener("abort", interrupt);
+      child.stdin!.destroy();
+      report.destroy();
+      const state = readState(job.stateFile);
+      if (interrupted) return { kind: "interrupted", executed: state.record?.executed ?? 0, handler: loaded, failingCase: state.record?.failing };
+      const lastCase = state.record ? { label: state.record.label, case: state.record.case } : undefined;
+      return outcome<T>(job, final, loaded, { code, signal, blocked, calls: state.calls, lastCase });
+    };
     child.once("exit", (code, signal) => {
       // what the child wrote before it ended is still in the pipe: read it all (bounded: a
       // grandchild of the handler may hold the pipe open)
-      void Promise.race([reportEnded, new Promise((r) => setTimeout(r, 500))]).then(() => {
-        clearTimeout(watchdog);
-        hooks.signal?.removeEventListener("abort", interrupt);
-        child.stdin!.destroy();
-        report.destroy();
-        if (interrupted) return resolve({ kind: "interrupted", executed, handler: loaded, failingCase });
-        try {
-          resolve(outcome<T>(job, final, loaded, { code, signal, blocked, calls: [...calls.values()], lastCase }));
-        } catch (err) {
-          reject(err);
-        }
-      });
+      void Promise.race([reportEnded, new Promise((r) => setTimeout(r, 500))])
+        .then(() => finish(code, signal))
+        .then(resolve, reject);
     });
   });
+}
+
+/** What the state file says was running when the child ended (see protocol.ts). */
+function readState(file: string): { calls: string[]; record?: CaseRecord } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return { calls: [] };
+  }
+  // regions are padded with spaces, and the calls region ends in a hole (zero bytes) until it is full
+  const text = (from: number, to?: number) => bytes.subarray(from, to).toString().replace(/\0/g, "").trim();
+  try {
+    const calls = text(0, CALLS_BYTES);
+    const record = text(CALLS_BYTES);
+    return { calls: calls ? (JSON.parse(calls) as string[]) : [], ...(record ? { record: JSON.parse(record) as CaseRecord } : {}) };
+  } catch {
+    return { calls: [] }; // written by a child that was killed mid-write: say less rather than fail
+  }
 }
 
 interface Ending {

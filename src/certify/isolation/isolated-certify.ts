@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { CertifyRun, DeliveryMode } from "../certify.js";
 import type { CertifyRepro } from "../repro.js";
 import type { Semantics } from "../types.js";
@@ -7,7 +10,8 @@ import type { AnnouncedCase, CertifyChunkResult, ReplayJobResult } from "./proto
 /** A certify run in handler processes of its own. */
 export interface IsolatedCertifyOptions extends ProcessHooks {
   handlerPath: string;
-  storeDir: string;
+  /** From withCertifyTempDir. */
+  tempDir: string;
   timeoutMs: number;
   seed: number;
   semantics: Semantics;
@@ -48,7 +52,7 @@ export async function certifyIsolated(options: IsolatedCertifyOptions): Promise<
     const runs = Math.min(chunk, options.runs - startAt);
     const began = Date.now();
     const outcome = await runHandlerProcess<CertifyChunkResult>(
-      { kind: "certify", handlerPath: options.handlerPath, storeDir: options.storeDir, timeoutMs: options.timeoutMs, seed: options.seed, semantics: options.semantics, mode: options.mode, startAt, runs, preflight: startAt === 0 },
+      { kind: "certify", handlerPath: options.handlerPath, ...files(options.tempDir), timeoutMs: options.timeoutMs, seed: options.seed, semantics: options.semantics, mode: options.mode, startAt, runs, preflight: startAt === 0 },
       { signal: options.signal, onProgress: (n, failed) => options.onProgress?.(executed + n, failed) },
     );
     if (outcome.kind === "interrupted") return { interrupted: true, executed: executed + outcome.executed, handler: outcome.handler ?? handler, failingCase: outcome.failingCase };
@@ -71,8 +75,27 @@ export function nextChunk(runs: number, elapsedMs: number, rssBytes: number): nu
 
 /** Replay a certify repro in a handler process of its own. */
 export async function replayIsolated(
-  options: { handlerPath: string; storeDir: string; timeoutMs: number; repro: CertifyRepro; times: number } & ProcessHooks,
+  options: { handlerPath: string; tempDir: string; timeoutMs: number; repro: CertifyRepro; times: number } & ProcessHooks,
 ): Promise<{ interrupted: false; result: ReplayJobResult; handler: LoadedInfo } | { interrupted: true }> {
-  const outcome = await runHandlerProcess<ReplayJobResult>({ kind: "replay", handlerPath: options.handlerPath, storeDir: options.storeDir, timeoutMs: options.timeoutMs, repro: options.repro, times: options.times }, options);
+  const outcome = await runHandlerProcess<ReplayJobResult>({ kind: "replay", handlerPath: options.handlerPath, ...files(options.tempDir), timeoutMs: options.timeoutMs, repro: options.repro, times: options.times }, options);
   return outcome.kind === "done" ? { interrupted: false, result: outcome.result, handler: outcome.handler } : { interrupted: true };
+}
+
+/**
+ * A fresh `gauntlet-certify-*` directory for one command: `store/` is the handler's storeDir,
+ * `state` the handler process's state file. Removed when `fn` ends; should this process die
+ * instead, the handler process removes it (its watchdog sees our end of a pipe close).
+ */
+export async function withCertifyTempDir<T>(fn: (tempDir: string) => Promise<T>): Promise<T> {
+  const tempDir = await mkdtemp(join(tmpdir(), "gauntlet-certify-"));
+  try {
+    await mkdir(files(tempDir).storeDir);
+    return await fn(tempDir);
+  } finally {
+    await rm(tempDir, { recursive: true, force: true });
+  }
+}
+
+function files(tempDir: string): { tempDir: string; storeDir: string; stateFile: string } {
+  return { tempDir, storeDir: join(tempDir, "store"), stateFile: join(tempDir, "state") };
 }
