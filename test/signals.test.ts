@@ -77,7 +77,8 @@ describe("signals: every layer can be stopped, nothing keeps running, no temp di
     process.kill(-s.child.pid!, "SIGINT");
     const { code, ms } = await settle(s, sent);
     expect(code, s.stderr()).toBe(130);
-    expect(ms).toBeLessThan(3_000); // about 0.6 s measured; slack for a loaded CI machine
+    process.stderr.write(`Ctrl-C: every process gone ${ms} ms after SIGINT\n`);
+    expect(ms).toBeLessThan(3_000); // measured 0.4-0.9 s on a loaded 2-core machine; slack for CI
     partialReport(s.out, "SIGINT");
   }, 120_000);
 
