@@ -86,6 +86,7 @@ function buildProgram(setCode: (code: number) => void): Command {
     .option("--seed <n>", "fast-check seed (printed; reuse it to rerun the same cases)")
     .option("--semantics <name>", "per-key-order (first deliveries of a key in send order) or unordered", "per-key-order")
     .option("--broker <url>", "deliver through a broker with injected faults (memory://) instead of the in-process scheduler")
+    .option("--timeout <time>", "limit of each call into the handler (and of a blocked event loop), e.g. 10s or 500ms (default 10s)")
     .option("--out <dir>", "report root directory", "reports")
     .option("--json", "print results.json to stdout")
     .option("--no-progress", "no progress line on stderr")
