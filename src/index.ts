@@ -51,6 +51,7 @@ export { runSuite } from "./runner/run-suite.js";
 export type { CertifyMessage, DeliveryContext, DiffEntry, HandlerEnv, HandlerModule, Json, ScheduleRun, Semantics } from "./certify/types.js";
 export { SEMANTICS } from "./certify/types.js";
 export type { Step } from "./certify/schedule.js";
+export type { DeliveryStep } from "./certify/delivery-plan.js";
 export { mechanisms, normalizeSchedule, scheduleViolations } from "./certify/schedule.js";
 export type { CertifyCase } from "./certify/arbitrary.js";
 export { faultCaseArbitrary, messagesArbitrary, scheduleCaseArbitrary } from "./certify/arbitrary.js";

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { UsageError } from "../core/errors.js";
 import { type CertifyCase, defaultBody, faultCaseArbitrary, scheduleCaseArbitrary } from "./arbitrary.js";
 import { runBrokerPlan } from "./broker-run.js";
-import { faultMechanisms } from "./faults.js";
+import { deliveryPlanMechanisms } from "./delivery-plan.js";
 import type { LoadedHandler } from "./handler.js";
 import { diffJson, formatDiffEntry, jsonEqual, nonJsonPath } from "./json.js";
 import { runReference, runSchedule } from "./run-schedule.js";
@@ -33,7 +33,7 @@ export async function runCase(handler: LoadedHandler, c: CertifyCase, semantics:
   await handler.reset();
   const run = mode === "memory" ? await runBrokerPlan(handler, c.messages, c.faults ?? [], semantics) : await runSchedule(handler, c.messages, c.schedule ?? []);
   const diff = diffJson(reference.snapshot, run.actual);
-  const used = c.schedule ? mechanisms(c.messages, c.schedule) : faultMechanisms(c.faults ?? []);
+  const used = c.schedule ? mechanisms(c.messages, c.schedule) : deliveryPlanMechanisms(c.faults ?? []);
   return { ...run, expected: reference.snapshot, equal: diff.length === 0, diff, mechanisms: used };
 }
 

@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DeliveryMode } from "./certify.js";
-import type { FaultStep } from "./faults.js";
+import type { DeliveryStep } from "./delivery-plan.js";
 import { formatDiffEntry } from "./json.js";
 import type { Step } from "./schedule.js";
 import type { CertifyMessage, DiffEntry, Json, Semantics } from "./types.js";
@@ -31,7 +31,7 @@ export interface Certificate {
 export interface CertifyCounterexample {
   messages: CertifyMessage[];
   schedule?: Step[];
-  faults?: FaultStep[];
+  faults?: DeliveryStep[];
   mechanisms: string[];
   /** handle() calls the schedule made. */
   deliveries: number;
@@ -62,7 +62,7 @@ export interface CertifyResults {
   certificate?: Certificate;
   counterexample?: CertifyCounterexample;
   /** Set when a signal stopped the run: which, how many cases had run, and the failing case if one was found (not shrunk). */
-  interrupted?: { signal: string; runsDone: number; failingCase?: { label: string; messages: CertifyMessage[]; schedule?: Step[]; faults?: FaultStep[] } };
+  interrupted?: { signal: string; runsDone: number; failingCase?: { label: string; messages: CertifyMessage[]; schedule?: Step[]; faults?: DeliveryStep[] } };
   /** Set by replay: how often the repro failed. */
   replay?: { file: string; times: number; reproduced: number; handlerChanged: boolean };
   reproFile?: string;

@@ -1,7 +1,8 @@
 import type { CertifyMessage } from "./types.js";
 
 /**
- * One step of a fault plan for `certify --broker`: the broker picks which message comes next
+ * One step of a delivery plan for `certify --broker` (a delivery step: what happens to the next
+ * delivery — not a network or process fault, which are core's FaultStep): the broker picks which message comes next
  * (its own order, locks and redeliveries); the plan says what goes wrong with that delivery.
  * - `deliver`: receive the next message, handle it, complete it.
  * - `crash-before-ack`: receive, handle, then the consumer crashes without completing: the handler
@@ -13,7 +14,7 @@ import type { CertifyMessage } from "./types.js";
  * - `restart`: the consumer process restarts.
  * After the plan, every message left in the queue is received and completed (the drain).
  */
-export type FaultStep =
+export type DeliveryStep =
   | { op: "deliver" }
   | { op: "crash-before-ack" }
   | { op: "lock-expiry"; afterTicks: number }
@@ -21,16 +22,16 @@ export type FaultStep =
   | { op: "duplicate"; id: string }
   | { op: "restart" };
 
-/** Fault ops, for validation messages. */
-export const FAULT_OPS = ["deliver", "crash-before-ack", "lock-expiry", "parallel", "duplicate", "restart"] as const;
+/** Delivery step ops, for validation messages. */
+export const DELIVERY_STEP_OPS = ["deliver", "crash-before-ack", "lock-expiry", "parallel", "duplicate", "restart"] as const;
 
 /** Problems that make a (hand-edited) plan unusable; empty when it is fine. */
-export function faultViolations(messages: readonly CertifyMessage[], plan: readonly FaultStep[]): string[] {
+export function deliveryPlanViolations(messages: readonly CertifyMessage[], plan: readonly DeliveryStep[]): string[] {
   const ids = new Set(messages.map((m) => m.id));
   return plan.flatMap((step, i) => (step.op === "duplicate" && !ids.has(step.id) ? [`step ${i + 1}: unknown message id "${step.id}"`] : []));
 }
 
 /** The mechanisms a plan exercises, for summaries. */
-export function faultMechanisms(plan: readonly FaultStep[]): string[] {
+export function deliveryPlanMechanisms(plan: readonly DeliveryStep[]): string[] {
   return [...new Set(plan.filter((s) => s.op !== "deliver").map((s) => s.op))];
 }
