@@ -100,6 +100,9 @@ function buildProgram(setCode: (code: number) => void): Command {
     .argument("<action>", "install | up | down | status")
     .argument("[broker...]", "rabbitmq (default: every available one)")
     .option("--json", "status as JSON")
+    .option("--nodes <n>", "up: start a cluster of N nodes, each in its own network namespace (rabbitmq; see docs/clusters.md)")
+    .option("--partition-handling <mode>", "up --nodes: RabbitMQ cluster_partition_handling: pause_minority (default), autoheal or ignore")
+    .option("--mirrored", "up --nodes: mirror every classic queue on all nodes by policy (ha-mode: all)")
     .action(async (action: string, names: string[], opts) => setCode(await brokersCommand(action, names, opts)));
 
   const bench = program.command("bench").description("benchmarks that tell the truth: send modes, latency and throughput reports (see docs/benchmarks.md)");

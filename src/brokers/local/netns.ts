@@ -132,14 +132,31 @@ export function listNetworkLeftovers(): { namespaces: string[]; links: string[] 
   return { namespaces, links };
 }
 
-/** Remove leftover namespaces and links (see listNetworkLeftovers), killing what runs inside. */
-export function removeNetworkLeftovers(): string[] {
+/** The subnet octet a Gauntlet namespace or link name belongs to (gauntlet-c7-n1, gtbr7, gt7n1 → 7). */
+export function octetOf(name: string): number | undefined {
+  const m = /^(?:gauntlet-c(\d+)-n\d+|gtbr(\d+)|gt(\d+)n\d+)$/.exec(name);
+  return m ? Number(m[1] ?? m[2] ?? m[3]) : undefined;
+}
+
+/**
+ * Remove Gauntlet networks nobody uses: those whose namespaces hold no process any more (a
+ * crashed run's). A network with a live process inside is left alone (another run may own it);
+ * `skip` protects the octets of clusters a state file records. Returns what was removed.
+ */
+export function removeDeadNetworks(skip: ReadonlySet<number> = new Set()): string[] {
   const { namespaces, links } = listNetworkLeftovers();
-  removeNetwork({ bridge: "", nodes: namespaces.map((ns) => ({ ns, address: "", veth: "" })) });
-  // veths vanish with their namespace; bridges (and any orphaned veth) go last.
-  const still = new Set(listNetworkLeftovers().links);
-  for (const link of links) if (still.has(link)) ip(["link", "del", link], { allowFail: true });
-  return [...namespaces, ...links];
+  const octets = new Set([...namespaces, ...links].map(octetOf).filter((o): o is number => o !== undefined && !skip.has(o)));
+  const removed: string[] = [];
+  for (const octet of octets) {
+    const ns = namespaces.filter((n) => octetOf(n) === octet);
+    if (ns.some((n) => pidsIn(n).length > 0)) continue;
+    for (const n of ns) ip(["netns", "del", n], { allowFail: true });
+    const still = new Set(listNetworkLeftovers().links);
+    const mine = links.filter((l) => octetOf(l) === octet && still.has(l)).sort((a) => (a.startsWith("gtbr") ? 1 : -1));
+    for (const l of mine) ip(["link", "del", l], { allowFail: true });
+    removed.push(...ns, ...links.filter((l) => octetOf(l) === octet));
+  }
+  return removed;
 }
 
 /** Make `ns` drop everything it sends to `address` (one direction of a partition). */
