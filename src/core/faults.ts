@@ -5,7 +5,11 @@
  */
 export const NETWORK_FAULTS = ["latency", "bandwidth", "timeout", "reset-peer", "cut", "slicer"] as const;
 export const PROCESS_FAULTS = ["kill", "pause", "restart"] as const;
-export const FAULT_NAMES = [...NETWORK_FAULTS, ...PROCESS_FAULTS] as const;
+/** Between the nodes of a local cluster (docs/clusters.md): network partitions, Jepsen's names. */
+export const PARTITION_FAULTS = ["partition-node", "partition-leader", "partition-halves", "partition-bridge"] as const;
+/** Process faults on the node that leads the scenario's queue, resolved when the window opens. */
+export const LEADER_FAULTS = ["kill-leader", "pause-leader", "restart-leader"] as const;
+export const FAULT_NAMES = [...NETWORK_FAULTS, ...PROCESS_FAULTS, ...PARTITION_FAULTS, ...LEADER_FAULTS] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];
 
@@ -27,7 +31,10 @@ export interface FaultStep {
 
 /** A fault in force, until stop() heals it. */
 export interface ActiveFault {
-  stop(): Promise<void>;
+  /** What the fault resolved to when it started (the nodes on each side, the leader it hit): recorded in the history. */
+  readonly detail?: Record<string, unknown>;
+  /** Heal; may return what was observed (did the broker see the partition, did the leader change), recorded too. */
+  stop(): Promise<void | Record<string, unknown>>;
 }
 
 /** What an environment can break, and how. */

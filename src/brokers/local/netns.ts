@@ -173,6 +173,6 @@ export function clearBlackholes(ns: string): void {
 }
 
 /** Shell lines that heal every namespace of a network: what the watchdog runs if we die. */
-export function healScript(net: Pick<NetnsNetwork, "nodes">): string {
-  return net.nodes.map((n) => `ip -n ${n.ns} route show type blackhole | while read -r _ d _; do ip -n ${n.ns} route del blackhole "$d"; done`).join("\n");
+export function healScript(nodes: readonly { ns: string }[]): string {
+  return nodes.map((n) => `ip -n ${n.ns} route show type blackhole | while read -r _ d _; do ip -n ${n.ns} route del blackhole "$d"; done`).join("\n");
 }
