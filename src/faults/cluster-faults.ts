@@ -29,6 +29,11 @@ export interface ClusterControl {
   leader(): Promise<number | undefined>;
   /** Does some node see another as down or partitioned (did the fault bite)? */
   partitionObserved(): Promise<boolean>;
+  /**
+   * After healing: wait until every node sees every other running; if the broker will not merge
+   * by itself (RabbitMQ's `ignore`), do what its docs tell an operator (restart the losing side).
+   */
+  settle(): Promise<void>;
 }
 
 /** Every fault a cluster offers. */
@@ -112,6 +117,7 @@ export function clusterFaults(control: ClusterControl): FaultInjector {
         control.resume(i);
         if (!control.running(i)) await control.start(i).catch(() => {});
       }
+      await control.settle().catch(() => {});
     },
     async close() {
       healPartitions();

@@ -63,6 +63,22 @@ export function rabbitMqClusterControl(state: RabbitMqClusterState, persist: () 
       const index = state.nodes.findIndex((n) => n.name === leader);
       return index >= 0 ? index : undefined;
     },
+    async settle() {
+      const merged = async () => {
+        for (const api of apis) if ((await api.nodes()).some((x) => !x.running || x.partitions.length > 0)) return false;
+        return true;
+      };
+      if (await waitUntil(merged, 20_000, 500)) return;
+      // Still split (cluster_partition_handling = ignore): restart the nodes the first node calls partitioned.
+      const view = await apis[0]!.nodes().catch(() => []);
+      const losers = new Set(view.flatMap((x) => (x.name === state.nodes[0]!.name ? x.partitions : [])));
+      for (const [i, node] of state.nodes.entries()) {
+        if (!losers.has(node.name)) continue;
+        await this.shutdown(i);
+        await this.start(i);
+      }
+      await waitUntil(merged, 30_000, 500);
+    },
     async partitionObserved() {
       for (let i = 0; i < apis.length; i++) {
         const view = await apis[i]!.nodes().catch(() => undefined);
