@@ -142,6 +142,8 @@ async function writeNodeConfig(node: RabbitMqClusterNode, state: RabbitMqCluster
     `listeners.tcp.default = ${node.address}:5672`,
     `management.tcp.ip = ${node.address}`,
     "management.tcp.port = 15672",
+    // Queue leaders in the management API are refreshed on this interval (default 5 s): the nemesis reads them.
+    "collect_statistics_interval = 1000",
     "loopback_users = none",
     "log.console = false",
     "log.file.level = info",
