@@ -47,7 +47,7 @@ function buildProgram(setCode: (code: number) => void): Command {
     .option("--out <dir>", "report root directory", "reports")
     .option("--json", "print results.json to stdout instead of the table")
     .option("--shrink-budget <seconds>", "stop shrinking this long after the first failure (default 60 on real brokers, unlimited on memory://)")
-    .option("--faults <names>", "inject fault windows generated with the workload: latency, bandwidth, timeout, reset-peer, cut, slicer, kill, pause, restart (see docs/faults.md)")
+    .option("--faults <names>", "inject fault windows generated with the workload: latency, bandwidth, timeout, reset-peer, cut, slicer, kill, pause, restart; on a cluster partition-node, partition-leader, partition-halves, partition-bridge, kill-leader, pause-leader, restart-leader (see docs/faults.md, docs/clusters.md)")
     .option("--no-progress", "no progress line on stderr")
     .addOption(verbose)
     .action(async (suites: string[], opts) => setCode(await runCommand(suites, opts)));
