@@ -53,7 +53,7 @@ function buildProgram(setCode: (code: number) => void): Command {
     .option("--out <dir>", "report root directory", "reports")
     .option("--json", "print results.json to stdout instead of the table")
     .option("--shrink-budget <seconds>", "stop shrinking this long after the first failure (default 60 on real brokers, unlimited on memory://)")
-    .option("--faults <names>", `inject fault windows generated with the workload: ${FAULT_NAMES.join(", ")} (see docs/faults.md)`)
+    .option("--faults <names>", `inject fault windows generated with the workload: ${FAULT_NAMES.join(", ")} (see docs/faults.md; partition-* and *-leader need a cluster, docs/clusters.md)`)
     .option("--no-progress", "no progress line on stderr")
     .addOption(verbose)
     .action(async (suites: string[], opts) => setCode(await runCommand(suites, opts)));
@@ -107,6 +107,9 @@ function buildProgram(setCode: (code: number) => void): Command {
     .argument("<action>", "install | up | down | status")
     .argument("[broker...]", "rabbitmq (default: every available one)")
     .option("--json", "status as JSON")
+    .option("--nodes <n>", "up: start a cluster of N nodes, each in its own network namespace (rabbitmq; see docs/clusters.md)")
+    .option("--partition-handling <mode>", "up --nodes: RabbitMQ cluster_partition_handling: pause_minority (default), autoheal or ignore")
+    .option("--mirrored", "up --nodes: mirror every classic queue on all nodes by policy (ha-mode: all)")
     .action(async (action: string, names: string[], opts) => setCode(await brokersCommand(action, names, opts)));
 
   const bench = program.command("bench").description("benchmarks that tell the truth: send modes, latency and throughput reports (see docs/benchmarks.md)");

@@ -9,10 +9,14 @@ import { withDeadline } from "../../core/deadline.js";
 import { faultsBehindProxies } from "../../faults/toxiproxy-for-run.js";
 import { AmqpDriver, type AmqpSettings } from "../../drivers/amqp/driver.js";
 import { parseAmqpUrl } from "../../drivers/amqp/settings.js";
+import { startAmqpClusterEnvironment } from "./cluster-environment.js";
 
 /** An external RabbitMQ reached by URL; each connect() opens a fresh driver with its own entities. */
 export async function startAmqpEnvironment(redacted: string, url: URL, options: { faults?: readonly FaultName[] } = {}, connectTimeoutMs = 10_000): Promise<StartedEnvironment> {
   const settings = parseAmqpUrl(url);
+  // issue 13: a node of `gauntlet brokers up rabbitmq --nodes N` brings the whole cluster and its faults.
+  const cluster = await startAmqpClusterEnvironment(redacted, url, settings, options);
+  if (cluster) return cluster;
   // Fail fast (exit 4, within seconds) when the broker cannot be reached or refuses the login.
   const probe = await withDeadline(AmqpDriver.connect(settings), connectTimeoutMs).catch((err: Error) => {
     const auth = /ACCESS_REFUSED|403/.test(err.message);
