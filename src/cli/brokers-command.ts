@@ -63,7 +63,8 @@ export async function brokersCommand(action: string, names: string[], options: {
       }
       return 0;
     case "status": {
-      const statuses = await Promise.all(KNOWN_SERVICES.map(statusOf));
+      // Names are checked as for the other actions (an unknown one is exit 3); none means all.
+      const statuses = await Promise.all((names.length ? pick(names).map((s) => s.name) : [...KNOWN_SERVICES]).map(statusOf));
       const { clusters, leftovers } = await clusterStatuses();
       if (options.json) say(JSON.stringify({ brokers: statuses, clusters, leftovers }, null, 2));
       else {

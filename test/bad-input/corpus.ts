@@ -210,3 +210,5 @@ export const CORPUS: BadInput[] = [
   { name: "conformance: unknown scheme", args: ["conformance", "--broker", "kafak://x"], code: 3, says: /unknown scheme/ },
   { name: "conformance: unreachable RabbitMQ", args: ["conformance", "--broker", "amqp://127.0.0.1:1"], code: 4, says: /cannot connect to RabbitMQ/ },
 ];
+
+CORPUS.push({ name: "brokers status: unknown broker", args: ["brokers", "status", "activemq"], code: 3, says: /unknown broker "activemq"/ });
