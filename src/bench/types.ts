@@ -158,6 +158,8 @@ export interface BenchRun extends BenchRunHeader<"send-modes"> {
   /** `--native`: the broker's own perf tool on the same broker and settings, Gauntlet as a ratio to it. */
   native?: NativeComparison;
   reportDir: string;
+  /** Set when a signal stopped the run: `cells` holds the cells finished before it. */
+  interrupted?: string;
 }
 
 export interface MatrixRow {
