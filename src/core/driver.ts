@@ -27,6 +27,8 @@ export interface Driver {
    * lock broken by less.
    */
   readonly clockToleranceMs?: number;
+  /** Whether the broker stores a batch send's messages all or none (written into the setup; default false). */
+  readonly atomicBatches?: boolean;
   /** Whether a crashed or closed client's locks return to the queue at once (else they expire). */
   readonly locksReleasedOnCrash: boolean;
   /** Create the entities (idempotent). Names are logical; a driver may prefix them. */

@@ -103,6 +103,7 @@ export const setupValueSchema = z.looseObject({
   seed: z.number().int().optional(),
   entities: z.array(entitySchema),
   locksReleasedOnCrash: z.boolean().optional(),
+  atomicBatches: z.boolean().optional().describe("The broker stores a send's messages all or none"),
   clockToleranceMs: z.number().nonnegative().optional(),
   claims: z.object({ exactlyOnce: z.boolean().optional(), orderedPerKey: z.boolean().optional() }).optional(),
   checkers: z.array(z.string()).optional(),

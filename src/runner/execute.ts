@@ -36,6 +36,7 @@ export async function executeScenario(scenario: Scenario, driver: Driver, record
     seed: scenario.seed,
     entities: scenario.entities,
     locksReleasedOnCrash: driver.locksReleasedOnCrash,
+    ...(driver.atomicBatches ? { atomicBatches: true } : {}),
     clockToleranceMs: options.clockToleranceMs ?? driver.clockToleranceMs ?? 0,
     claims: options.claims,
     checkers: options.checkers,

@@ -19,6 +19,8 @@ export class MemoryDriver implements Driver {
   readonly family = "memory";
   readonly capabilities: ReadonlySet<Capability> = new Set(CAPABILITIES);
   readonly locksReleasedOnCrash = false;
+  /** The embedded broker stores a batch in one step. */
+  readonly atomicBatches = true;
   private consumers = 0;
 
   constructor(
