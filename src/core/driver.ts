@@ -50,9 +50,18 @@ export interface DriverEvent {
   value: Record<string, unknown>;
 }
 
+/** Where the broker stored one sent message (Kafka: partition and offset). */
+export interface StoredAt {
+  partition: number;
+  offset: string;
+}
+
 export interface Producer {
-  /** Send one message, or a batch atomically when `messages.length > 1` and batch-send is supported. */
-  send(target: string, messages: readonly SentMessage[]): Promise<void>;
+  /**
+   * Send one message, or a batch atomically when `messages.length > 1` and batch-send is supported.
+   * A driver that knows where the broker stored each message returns that, in message order.
+   */
+  send(target: string, messages: readonly SentMessage[]): Promise<void | readonly (StoredAt | undefined)[]>;
   close(): Promise<void>;
 }
 

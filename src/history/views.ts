@@ -26,6 +26,9 @@ export interface SendRecord {
   completeTime?: number;
   /** Position of the message within its batch. */
   position: number;
+  /** Kafka: where the ok completion says the message was stored. */
+  partition?: number;
+  offset?: string;
 }
 
 export interface DeliveryRecord {
@@ -178,8 +181,10 @@ export function buildView(history: History, setupOverride?: SetupValue): History
       case "send": {
         const v = (inv.value ?? done?.value) as SendValue | undefined;
         if (!v) return;
-        v.messages.forEach((m, position) =>
-          view.sends.push({
+        const stored = p.type === "ok" ? (done?.value as SendValue | undefined)?.messages : undefined;
+        v.messages.forEach((m, position) => {
+          const at = stored?.[position];
+          const record: SendRecord = {
             id: m.id,
             key: m.key,
             target: v.target,
@@ -191,8 +196,13 @@ export function buildView(history: History, setupOverride?: SetupValue): History
             completeIndex: done?.index,
             completeTime: done?.time,
             position,
-          }),
-        );
+          };
+          if (at?.offset !== undefined && at.partition !== undefined && at.id === m.id) {
+            record.partition = at.partition;
+            record.offset = at.offset;
+          }
+          view.sends.push(record);
+        });
         return;
       }
       case "receive":
