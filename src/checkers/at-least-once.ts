@@ -96,7 +96,7 @@ export const atLeastOnce: Checker = {
         const dlqToo = info.maxDeliveryCount(entity) !== undefined || deadLetters.has(entity);
         const where = [m.first.invokeIndex, m.first.completeIndex ?? m.first.invokeIndex, ...(mate !== undefined ? [mate] : [])];
         const what = mate === undefined ? `message ${id} was acknowledged` : `message ${id} belongs to an atomic batch whose other message was read (index ${mate})`;
-        const why = lossUnprovable(view, entity, dlqToo, owedSince, m.start);
+        const why = lossUnprovable(view, entity, dlqToo, owedSince);
         if (!why) {
           if (f.report("lost"))
             f.example("lost", { indexes: where, id, entity, key: m.key, explanation: `${what} but never delivered at ${entity}, although a final drain that began after that emptied it.` });

@@ -11,7 +11,7 @@ export const COMPLETED = 8; // a complete the broker acknowledged
 export interface SettleStates {
   flags: Uint8Array;
   /** Chain heads with an acknowledged dead-letter, with its reason and history index. */
-  dlOk: Map<number, { reason?: string; index: number }>;
+  dlOk: Map<number, { reason?: string; index: number; brokerId?: string }>;
   /** Chain head → history index of the first acknowledged complete, and the brokerId ("" when unknown) it removed. */
   completeIndex: Int32Array;
   /** Chain head → completion time of the first acknowledged complete (Infinity: none). */
@@ -42,7 +42,7 @@ export function settleStates(view: HistoryView): SettleStates {
       out.flags[h]! |= DL_CAUSE;
       if (s.type === "ok" && !(out.flags[h]! & DL_OK)) {
         out.flags[h]! |= DL_OK;
-        out.dlOk.set(h, { reason: s.reason, index: s.completeIndex ?? s.invokeIndex });
+        out.dlOk.set(h, { reason: s.reason, index: s.completeIndex ?? s.invokeIndex, brokerId: di >= 0 ? view.deliveries[di]!.delivery.brokerId : undefined });
       }
     } else if (s.outcome === "complete" && s.type === "ok") {
       const broker = (di >= 0 ? view.deliveries[di]!.delivery.brokerId : undefined) ?? "";

@@ -30,6 +30,12 @@ export const deadLetter: Checker = {
     const deliveries = view.deliveries;
     let dlqCopies = 0;
 
+    /** The DLQ delivery of stored message `brokerId` in the DLQ chain starting at `x`, if any. */
+    const dlqCopy = (x: DeliveryRecord, brokerId: string): DeliveryRecord | undefined => {
+      for (let i = deliveries.indexOf(x); i >= 0; i = next[i]!) if (deliveries[i]!.delivery.brokerId === brokerId) return deliveries[i];
+      return undefined;
+    };
+
     /** Judge the first DLQ delivery `x` of a copy whose main-queue chain starts at `h` (-1 if never delivered there). */
     const checkDlq = (x: DeliveryRecord, h: number, attempts: number): void => {
       dlqCopies += 1;
@@ -44,7 +50,7 @@ export const deadLetter: Checker = {
         // (checkers/indeterminate.ts) may have been delivery attempts the history does not show.
         const counted = typeof x.delivery.deliveryCount === "number";
         const seen = Math.max(attempts, x.delivery.deliveryCount ?? 0);
-        const unseen = counted || max === undefined || seen >= max ? 0 : unseenAttempts(view, entity, msg[h]?.start ?? 0);
+        const unseen = counted || max === undefined || seen >= max ? 0 : unseenAttempts(view, entity);
         if (unseen > 0 && seen + unseen >= max!) f.count("dlq-premature-unproven");
         else if (max !== undefined && seen < max && f.report("dlq-premature"))
           f.example("dlq-premature", { indexes: where, id, entity, attempts: seen, max, explanation: `message ${id} was dead-lettered for exceeding the delivery limit after ${seen} of ${max} deliveries.` });
@@ -57,8 +63,11 @@ export const deadLetter: Checker = {
         if (f.report("dlq-unexpected"))
           f.example("dlq-unexpected", { indexes: [states.completeIndex[h]!, x.index], id, entity, explanation: `message ${id} appeared in the dead-letter queue of ${entity} although a complete of it had been acknowledged.` });
       }
-      if (dl && dl.reason !== undefined && reason !== dl.reason && f.report("dlq-reason-mismatch"))
-        f.example("dlq-reason-mismatch", { indexes: where, id, entity, expected: dl.reason, actual: reason, explanation: `message ${id} was dead-lettered with reason "${dl.reason}" but the DLQ reports "${reason ?? "(none)"}".` });
+      // A producer duplicate stores the id twice: compare the reason of the very message dead-lettered.
+      const same = dl?.brokerId !== undefined && x.delivery.brokerId !== undefined && dl.brokerId !== x.delivery.brokerId ? dlqCopy(x, dl.brokerId) : x;
+      const actual = same?.delivery.deadLetterReason;
+      if (dl && same && dl.reason !== undefined && actual !== dl.reason && f.report("dlq-reason-mismatch"))
+        f.example("dlq-reason-mismatch", { indexes: [...where.slice(0, -1), same.index], id, entity, expected: dl.reason, actual, explanation: `message ${id} was dead-lettered with reason "${dl.reason}" but the DLQ reports "${actual ?? "(none)"}".` });
     };
 
     for (const h of heads) {
@@ -119,7 +128,7 @@ function checkLimitReached(
   if (drainAt === undefined) pending.add(dlq);
   // Only provable once the last lock had certainly ended before the DLQ was drained, and no
   // indeterminate read of the entity (a timed-out receive-and-delete) may have taken it.
-  else if (view.drained.has(entity) && stats.lockEnd + eps < drainAt && unseenAttempts(view, entity, first.invokeTime) === 0 && f.report("dlq-missing"))
+  else if (view.drained.has(entity) && stats.lockEnd + eps < drainAt && unseenAttempts(view, entity) === 0 && f.report("dlq-missing"))
     f.example("dlq-missing", { indexes: [first.index], id, entity, max, explanation: `message ${id} was delivered ${stats.attempts} times (limit ${max}) and never completed, yet the drained dead-letter queue did not hold it.` });
 }
 

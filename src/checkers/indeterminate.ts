@@ -2,12 +2,13 @@ import type { HistoryView, UncertainRead } from "../history/views.js";
 
 /**
  * The one rule every checker applies to reads whose outcome is unknown (a receive or drain that
- * ended `info`, or never completed). Such a read may have been handed any message that was at
- * its source while it ran, that is any message sent before the read ended. If it deleted what it
- * took (a drain, receive-and-delete, or a mode the history does not name), that message may be
- * gone without a trace: its absence proves nothing. If it only locked it (peek-lock), the
- * message comes back, but the broker may have counted one more delivery attempt than the
- * history shows.
+ * ended `info`, or never completed). Jepsen's rule for `info`: the operation may take effect at
+ * any time after its invocation, even after the client gave up (a request that reaches the
+ * broker late), so such a read may have been handed any message at its source, whenever sent.
+ * If it deleted what it took (a drain, receive-and-delete, or a mode the history does not name),
+ * that message may be gone without a trace: its absence proves nothing. If it only locked it
+ * (peek-lock), the message comes back, but the broker may have counted one more delivery attempt
+ * than the history shows, and that unseen delivery may have been the message's first.
  */
 const bySource = new WeakMap<HistoryView, Map<string, UncertainRead[]>>();
 
@@ -26,21 +27,25 @@ function readsAt(view: HistoryView, source: string): UncertainRead[] | undefined
   return map.get(source);
 }
 
-/** The first indeterminate destructive read at `source` that ended after `since` (it may have taken a message sent at `since`), if any. */
-export function mayHaveTaken(view: HistoryView, source: string, since: number): UncertainRead | undefined {
+/** The first indeterminate destructive read at `source`, if any: it may have taken any message there. */
+export function mayHaveTaken(view: HistoryView, source: string): UncertainRead | undefined {
   const list = readsAt(view, source);
   if (!list) return undefined;
-  for (const r of list) if (r.destructive && r.endTime > since) return r;
+  for (const r of list) if (r.destructive) return r;
   return undefined;
 }
 
-/** How many indeterminate reads at `source` (any mode) ended after `since`: delivery attempts the history may not show. */
-export function unseenAttempts(view: HistoryView, source: string, since: number): number {
+/** How many indeterminate reads at `source` (any mode) there were: delivery attempts the history may not show. */
+export function unseenAttempts(view: HistoryView, source: string): number {
+  return readsAt(view, source)?.length ?? 0;
+}
+
+/** The first indeterminate read at `source` invoked before `t`, if any: it may have delivered a message before `t`. */
+export function mayHaveDeliveredBefore(view: HistoryView, source: string, t: number): UncertainRead | undefined {
   const list = readsAt(view, source);
-  if (!list) return 0;
-  let n = 0;
-  for (const r of list) if (r.endTime > since) n += 1;
-  return n;
+  if (!list) return undefined;
+  for (const r of list) if (r.invokeTime < t) return r;
+  return undefined;
 }
 
 /** Why a missing message cannot be proved lost, or undefined when it can. */
@@ -53,15 +58,15 @@ export type Unprovable =
  * Whether the absence of a message from `entity` proves it lost: a completed (ok) drain of the
  * entity (and of its DLQ when messages may be dead-lettered) must have begun after `owedSince`
  * (the send's acknowledgement, or the read that proved an indeterminate send stored), and no
- * indeterminate destructive read may have taken it since it was sent (`sentAt`).
+ * indeterminate destructive read of it may have taken it.
  */
-export function lossUnprovable(view: HistoryView, entity: string, dlqToo: boolean, owedSince: number, sentAt: number): Unprovable | undefined {
+export function lossUnprovable(view: HistoryView, entity: string, dlqToo: boolean, owedSince: number): Unprovable | undefined {
   for (const source of dlqToo ? [entity, `${entity}#dlq`] : [entity]) {
     const start = view.lastDrainStart.get(source);
     if (start === undefined) return { why: "no-drain", source };
     if (start <= owedSince) return { why: "drain-before-ack", source, drainStart: start };
   }
-  const read = mayHaveTaken(view, entity, sentAt) ?? (dlqToo ? mayHaveTaken(view, `${entity}#dlq`, sentAt) : undefined);
+  const read = mayHaveTaken(view, entity) ?? (dlqToo ? mayHaveTaken(view, `${entity}#dlq`) : undefined);
   return read ? { why: "indeterminate-read", source: read.source, read } : undefined;
 }
 

@@ -5,6 +5,8 @@ import { compose } from "./compose.js";
 import { MAX_DELIVERY_REASON, deadLetter } from "./dead-letter.js";
 import { duplicates } from "./duplicates.js";
 import { HistoryBuilder, delivery } from "./history-builder.test-helper.js";
+import { lockExpiry } from "./lock-expiry.js";
+import { orderingPerKey } from "./ordering-per-key.js";
 
 // Each rule of a sound loss proof: a history that triggers it, and a near miss that must not.
 const queue = (extra: Partial<QueueSpec> = {}): QueueSpec => ({ kind: "queue", name: "q", lockDurationMs: 1, ...extra });
@@ -40,9 +42,13 @@ describe("one rule for indeterminate destructive reads (at-least-once, dead-lett
     expect(r.anomalies.unseen![0]).toMatchObject({ cause: "indeterminate-read", indexes: [2, 3, 4] });
   });
 
-  it("near misses: a timed-out peek-lock receive, or one that ended before the send, leaves the proof standing", () => {
+  it("an info read may take effect after it ended (a late request): one that timed out before the send still counts", () => {
+    expect(alo(builder().receive("c1", "q", [], "receive-and-delete", "info").send("p1", "q", ["m1"]).drain("q", false)).valid).toBe("unknown");
+  });
+
+  it("near misses: a timed-out peek-lock receive, or a timed-out receive-and-delete of another queue, leaves the proof standing", () => {
     expect(alo(builder().send("p1", "q", ["m1"]).receive("c1", "q", [], "peek-lock", "info").drain("q", false)).valid).toBe(false);
-    expect(alo(builder().receive("c1", "q", [], "receive-and-delete", "info").send("p1", "q", ["m1"]).drain("q", false)).valid).toBe(false);
+    expect(alo(builder().send("p1", "q", ["m1"]).receive("c1", "other", [], "receive-and-delete", "info").drain("q", false)).valid).toBe(false);
   });
 
   it("a drain that ended info is destructive too", () => {
@@ -129,5 +135,29 @@ describe("names", () => {
     // Near miss: abandoned instead of completed, the second delivery is a missed dead-lettering.
     const near = builder({ maxDeliveryCount: 1 }).send("p1", "q", ["m1"]).receive("c1", "q", [delivery("m1", "q", 1, "t1")]).settle("c1", "abandon", m1("t1")).receive("c1", "q", [delivery("m1", "q", 2, "t2")]);
     expect(Object.keys(dl(near).anomalies)).toEqual(["dlq-missing"]);
+  });
+});
+
+describe("the same rule in ordering-per-key and lock-expiry", () => {
+  const ordered = () => new HistoryBuilder({ broker: "test", entities: [queue({ orderedKeys: true })] });
+  const k = (id: string) => ({ id, key: "k" });
+  it("a timed-out read before the later message's first delivery may have delivered the earlier one first: not an order-violation", () => {
+    const base = () => ordered().send("p1", "q", [k("a")]).send("p1", "q", [k("b")]);
+    const violated = (b: HistoryBuilder) => orderingPerKey.check(b.ops, { setup: b.setup });
+    const plain = base().receive("c1", "q", [delivery("b", "q", 1, "t1", { key: "k" })]).receive("c1", "q", [delivery("a", "q", 1, "t2", { key: "k" })]);
+    expect(violated(plain).valid).toBe(false); // near miss: no indeterminate read
+    const masked = base().receive("c0", "q", [], "peek-lock", "info").receive("c1", "q", [delivery("b", "q", 1, "t1", { key: "k" })]).receive("c1", "q", [delivery("a", "q", 2, "t2", { key: "k" })]);
+    expect(violated(masked)).toMatchObject({ valid: true, counts: { "order-unproven": 1 } });
+  });
+
+  it("a renewal with no reply may have extended the lock: a later complete is not settle-after-lock-loss-accepted", () => {
+    const m1 = { id: "m1", entity: "q", lockToken: "t1" };
+    const run = (renew: "info" | "none") => {
+      const b = builder({ lockDurationMs: 1 }).send("p1", "q", ["m1"]).receive("c1", "q", [delivery("m1", "q", 1, "t1")]);
+      if (renew === "info") b.renew("c1", m1, 0, "info");
+      return lockExpiry.check(b.at(b.t + 1_200_000).settle("c1.1", "complete", m1).ops, { setup: b.setup });
+    };
+    expect(Object.keys(run("none").anomalies)).toEqual(["settle-after-lock-loss-accepted"]); // near miss
+    expect(run("info").valid).toBe(true);
   });
 });
