@@ -42,8 +42,9 @@ export function partitionLogs(view: HistoryView): Map<string, PartitionLog> | un
       log.witness.set(o, index);
     } else if (!ids.includes(id)) ids.push(id);
   };
+  const committed = committedSends(view);
   for (const s of view.sends) {
-    if (s.type === "ok" && s.partition !== undefined && s.offset !== undefined) add(logKey(view, s.target, s.partition), s.offset, s.id, s.completeIndex ?? s.invokeIndex);
+    if (committed.has(s.invokeIndex) && s.partition !== undefined && s.offset !== undefined) add(logKey(view, s.target, s.partition), s.offset, s.id, s.completeIndex ?? s.invokeIndex);
   }
   for (const d of view.deliveries) {
     const { partition, offset } = d.delivery;
@@ -61,4 +62,17 @@ export function partitionLogs(view: HistoryView): Map<string, PartitionLog> | un
     });
   }
   return logs;
+}
+
+/**
+ * Jepsen's must-have-committed?: history indexes (invocations) of the send ops that certainly
+ * took effect: `ok` ones, and `info` ones one of whose messages was read. Only their offsets
+ * enter the version order, and only their messages can be lost writes.
+ */
+export function committedSends(view: HistoryView): Set<number> {
+  const read = new Set<string>();
+  for (const d of view.deliveries) if (!d.delivery.dlq) read.add(d.delivery.id);
+  const out = new Set<number>();
+  for (const s of view.sends) if (s.type === "ok" || (s.type === "info" && read.has(s.id))) out.add(s.invokeIndex);
+  return out;
 }

@@ -2,7 +2,7 @@ import type { Checker } from "../core/checker.js";
 import type { History } from "../core/history.js";
 import type { HistoryView } from "../history/views.js";
 import { Findings, verdictOf } from "./findings.js";
-import { type PartitionLog, logKey, partitionLogs } from "./kafka-log-orders.js";
+import { type PartitionLog, committedSends, logKey, partitionLogs } from "./kafka-log-orders.js";
 import { pollCases, sendCases } from "./kafka-log-sequences.js";
 import { viewOf } from "./view.js";
 
@@ -82,10 +82,11 @@ function lostWrites(log: PartitionLog, read: Map<string, number> | undefined, se
   }
 }
 
-/** id → history index of an ok send's completion (ids whose send must have committed). */
+/** id → history index of the completion of a send that must have committed (committedSends). */
 function sendIndexes(view: HistoryView): Map<string, number> {
+  const committed = committedSends(view);
   const out = new Map<string, number>();
-  for (const s of view.sends) if (s.type === "ok" && !out.has(s.id)) out.set(s.id, s.completeIndex ?? s.invokeIndex);
+  for (const s of view.sends) if (committed.has(s.invokeIndex) && !out.has(s.id)) out.set(s.id, s.completeIndex ?? s.invokeIndex);
   return out;
 }
 

@@ -26,7 +26,7 @@ export interface SendRecord {
   completeTime?: number;
   /** Position of the message within its batch. */
   position: number;
-  /** Kafka: where the ok completion says the message was stored. */
+  /** Kafka: where the ok (or info, when it says) completion says the message was stored. */
   partition?: number;
   offset?: string;
 }
@@ -181,7 +181,7 @@ export function buildView(history: History, setupOverride?: SetupValue): History
       case "send": {
         const v = (inv.value ?? done?.value) as SendValue | undefined;
         if (!v) return;
-        const stored = p.type === "ok" ? (done?.value as SendValue | undefined)?.messages : undefined;
+        const stored = p.type === "ok" || p.type === "info" ? (done?.value as SendValue | undefined)?.messages : undefined;
         v.messages.forEach((m, position) => {
           const at = stored?.[position];
           const record: SendRecord = {
