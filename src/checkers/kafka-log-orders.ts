@@ -42,9 +42,12 @@ export function partitionLogs(view: HistoryView): Map<string, PartitionLog> | un
       log.witness.set(o, index);
     } else if (!ids.includes(id)) ids.push(id);
   };
-  const committed = committedSends(view);
+  // Most histories (brokers other than Kafka) record no offsets: find out before building anything.
+  let committed: Set<number> | undefined;
   for (const s of view.sends) {
-    if (committed.has(s.invokeIndex) && s.partition !== undefined && s.offset !== undefined) add(logKey(view, s.target, s.partition), s.offset, s.id, s.completeIndex ?? s.invokeIndex);
+    if (s.partition === undefined || s.offset === undefined) continue;
+    committed ??= committedSends(view);
+    if (committed.has(s.invokeIndex)) add(logKey(view, s.target, s.partition), s.offset, s.id, s.completeIndex ?? s.invokeIndex);
   }
   for (const d of view.deliveries) {
     const { partition, offset } = d.delivery;
