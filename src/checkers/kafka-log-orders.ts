@@ -9,6 +9,8 @@ import type { HistoryView } from "../history/views.js";
 export interface PartitionLog {
   /** `topic#partition`. */
   key: string;
+  /** The topic (or queue) name. */
+  topic: string;
   /** Observed offsets, ascending. */
   offsets: number[];
   /** offset → dense index (its rank in `offsets`). */
@@ -34,7 +36,7 @@ export function partitionLogs(view: HistoryView): Map<string, PartitionLog> | un
   const logs = new Map<string, PartitionLog>();
   const add = (key: string, offset: string, id: string, index: number) => {
     let log = logs.get(key);
-    if (!log) logs.set(key, (log = { key, offsets: [], rank: new Map(), values: new Map(), first: new Map(), last: new Map(), witness: new Map() }));
+    if (!log) logs.set(key, (log = { key, topic: key.slice(0, key.lastIndexOf("#")), offsets: [], rank: new Map(), values: new Map(), first: new Map(), last: new Map(), witness: new Map() }));
     const o = Number(offset);
     const ids = log.values.get(o);
     if (!ids) {

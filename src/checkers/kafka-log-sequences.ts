@@ -42,7 +42,7 @@ export function pollCases(view: HistoryView, logs: Map<string, PartitionLog>, f:
     last.set(key, { at, index: d.index, invokeTime: d.invokeTime });
     if (!prev || rebalancedBetween(rebalances.get(entity), prev.invokeTime, d.time)) continue;
     const delta = at - prev.at;
-    const where = { indexes: [prev.index, d.index], process: d.process, entity, key: log.key, partition, from: log.offsets[prev.at], to: Number(offset), delta };
+    const where = { indexes: [prev.index, d.index], process: d.process, id: d.delivery.id, entity, key: log.key, partition, from: log.offsets[prev.at], to: Number(offset), delta };
     if (delta > 1 && f.report("poll-skip"))
       f.example("poll-skip", { ...where, skipped: log.offsets.slice(prev.at + 1, at), explanation: `${d.process} read offset ${log.offsets[prev.at]} of ${log.key} and then, with no rebalance in between, offset ${offset}: it skipped ${delta - 1} record(s).` });
     if (delta < 1 && f.report("nonmonotonic-poll"))
@@ -80,7 +80,7 @@ export function sendCases(view: HistoryView, logs: Map<string, PartitionLog>, f:
     last.set(key, mine);
     if (prev && pos.at - prev.at < 1 && f.report("nonmonotonic-send"))
       f.example("nonmonotonic-send", {
-        indexes: [prev.index, mine.index], process: s.process, id: s.id, key: pos.log.key, from: pos.log.offsets[prev.at], to: pos.log.offsets[pos.at],
+        indexes: [prev.index, mine.index], process: s.process, id: s.id, entity: pos.log.topic, key: pos.log.key, from: pos.log.offsets[prev.at], to: pos.log.offsets[pos.at],
         explanation: `${s.process} sent ${s.id} after an earlier send to ${pos.log.key} had landed at offset ${pos.log.offsets[prev.at]}, yet ${s.id} is at offset ${pos.log.offsets[pos.at]}.`,
       });
   }

@@ -45,14 +45,14 @@ function offsetCases(log: PartitionLog, f: Findings, exactlyOnce: boolean): void
   for (const o of log.offsets) {
     const ids = log.values.get(o)!;
     if (ids.length > 1 && f.report("inconsistent-offsets"))
-      f.example("inconsistent-offsets", { indexes: [log.witness.get(o)!], key: log.key, offset: o, ids, explanation: `offset ${o} of ${log.key} holds ${ids.length} different messages: ${ids.join(", ")}.` });
+      f.example("inconsistent-offsets", { indexes: [log.witness.get(o)!], id: ids[1], entity: log.topic, key: log.key, offset: o, ids, explanation: `offset ${o} of ${log.key} holds ${ids.length} different messages: ${ids.join(", ")}.` });
   }
   for (const [id, first] of log.first) {
     if (log.last.get(id) === first) continue;
     const at = log.offsets.filter((o) => log.values.get(o)!.includes(id));
     if (!exactlyOnce) f.count("duplicate");
     else if (f.report("duplicate"))
-      f.example("duplicate", { indexes: at.map((o) => log.witness.get(o)!), id, key: log.key, offsets: at, explanation: `message ${id} is stored at ${at.length} offsets of ${log.key} (${at.join(", ")}), though exactly-once is claimed.` });
+      f.example("duplicate", { indexes: at.map((o) => log.witness.get(o)!), id, entity: log.topic, key: log.key, offsets: at, explanation: `message ${id} is stored at ${at.length} offsets of ${log.key} (${at.join(", ")}), though exactly-once is claimed.` });
   }
 }
 
@@ -77,7 +77,7 @@ function lostWrites(log: PartitionLog, read: Map<string, number> | undefined, se
       if (read.has(id) || log.last.get(id)! > bound || !sentBy.has(id)) continue;
       const top = log.offsets[bound]!;
       if (f.report("lost-write"))
-        f.example("lost-write", { indexes: [sentBy.get(id)!, reader], id, key: log.key, offset: o, maxReadOffset: top, explanation: `message ${id} was stored at offset ${o} of ${log.key} and never read, although offset ${top} was read.` });
+        f.example("lost-write", { indexes: [sentBy.get(id)!, reader], id, entity: log.topic, key: log.key, offset: o, maxReadOffset: top, explanation: `message ${id} was stored at offset ${o} of ${log.key} and never read, although offset ${top} was read.` });
     }
   }
 }
