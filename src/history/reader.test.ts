@@ -80,6 +80,13 @@ describe("parseHistory enforces the format rules (exit 3 naming line, field and 
     expect(() => parseHistory(text(line({ index: 0, time: 0, process: "p1", type: "invoke", f: "send" })))).toThrow(/field "value": a send invocation has no value \(rule: value-required\)/);
   });
 
+  it("accepts what the drivers write: a Kafka revoke event has no partitions and may have no member", () => {
+    const ev = (index: number, type: string, value: unknown) => line({ index, time: index, process: "broker", type, f: "rebalance", value });
+    const revoke = { entity: "q", group: "g", member: null, phase: "revoke" };
+    expect(parseHistory(text(ev(0, "invoke", revoke), ev(1, "ok", revoke)))).toHaveLength(2);
+    expect(() => parseHistory(text(ev(0, "invoke", { ...revoke, phase: "moved" })))).toThrow(/field "value\.phase": rebalance value/);
+  });
+
   it("refuses deliveryCount 0 and a non-numeric offset in a delivery", () => {
     const recv = (d: Record<string, unknown>) =>
       text(line({ index: 0, time: 0, process: "c1", type: "invoke", f: "receive", value: { source: "q" } }), line({ index: 1, time: 1, process: "c1", type: "ok", f: "receive", value: { source: "q", deliveries: [{ id: "m1", entity: "q", ...d }] } }));

@@ -75,9 +75,9 @@ export const valueSchemas = {
   rebalance: z.looseObject({
     entity: z.string(),
     group: z.string().optional(),
-    member: z.string().optional(),
+    member: z.string().nullable().optional(),
     phase: z.enum(["revoke", "assign"]),
-    partitions: z.array(z.number().int().nonnegative()),
+    partitions: z.array(z.number().int().nonnegative()).optional().describe("On assign: the member's partitions"),
   }),
 } as const;
 valueSchemas satisfies Record<string, z.ZodType>;
