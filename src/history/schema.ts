@@ -8,7 +8,7 @@ const offsetString = z.string().regex(/^\d+$/, "an offset is a decimal string of
 
 const delivery = z
   .looseObject({
-    id: z.string().min(1),
+    id: z.string().describe("The message id as received (empty when a foreign message carried none)"),
     key: z.string().optional(),
     entity: z.string(),
     dlq: z.boolean().optional(),
@@ -63,13 +63,13 @@ export const valueSchemas = {
   drain: receiveValue,
   settle: z.looseObject({
     outcome: z.enum(["complete", "abandon", "dead-letter", "defer"]),
-    id: z.string().min(1),
+    id: z.string(),
     entity: z.string().min(1),
     lockToken: z.string().optional(),
     reason: z.string().optional(),
     description: z.string().optional(),
   }),
-  renew: z.looseObject({ id: z.string().min(1), entity: z.string().min(1), lockToken: z.string().optional(), lockedUntil: z.number().optional() }),
+  renew: z.looseObject({ id: z.string(), entity: z.string().min(1), lockToken: z.string().optional(), lockedUntil: z.number().optional() }),
   crash: z.looseObject({ reason: z.string().optional(), unprocessed: z.array(z.string()).optional() }),
   fault: z.looseObject({ name: z.string().min(1), phase: z.enum(["start", "stop"]), target: z.string().optional(), detail: z.record(z.string(), z.unknown()).optional() }),
   rebalance: z.looseObject({
