@@ -35,7 +35,7 @@ export class HistoryFormatError extends UsageError {
     readonly line: number,
     detail: string,
   ) {
-    super(`${file}:${line}: ${detail}`, "each line must be one JSON op as described in docs/history-format.md");
+    super(`${file}:${line}: ${detail}`, "each line must be one JSON op of the shape and rules in docs/history-format.md");
   }
 }
 

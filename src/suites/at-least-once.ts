@@ -36,5 +36,5 @@ export const atLeastOnce: Suite = {
       durationMs: 5_000,
     });
   },
-  checkers: [checkerByName("at-least-once"), checkerByName("duplicates")],
+  checkers: [checkerByName("at-least-once"), checkerByName("duplicates"), checkerByName("kafka-log")],
 };

@@ -23,5 +23,5 @@ export const duplicates: Suite = {
       actionsPerConsumer: 8,
       durationMs: 5_000,
     }),
-  checkers: [checkerByName("duplicates"), checkerByName("at-least-once")],
+  checkers: [checkerByName("duplicates"), checkerByName("at-least-once"), checkerByName("kafka-log")],
 };

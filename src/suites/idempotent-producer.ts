@@ -29,5 +29,5 @@ export const idempotentProducer: Suite = {
       actionsPerConsumer: 0,
       durationMs: 20_000,
     }),
-  checkers: [checkerByName("duplicates"), checkerByName("at-least-once")],
+  checkers: [checkerByName("duplicates"), checkerByName("at-least-once"), checkerByName("kafka-log")],
 };

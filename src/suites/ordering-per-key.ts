@@ -22,5 +22,5 @@ export const orderingPerKey: Suite = {
       actionsPerConsumer: 8,
       durationMs: 5_000,
     }),
-  checkers: [checkerByName("ordering-per-key"), checkerByName("at-least-once")],
+  checkers: [checkerByName("ordering-per-key"), checkerByName("at-least-once"), checkerByName("kafka-log")],
 };

@@ -11,11 +11,13 @@ export interface MemoryOptions {
   defects: Defect[];
   defectRate: number;
   latencyMs: { minMs: number; maxMs: number };
+  /** Probability that a client call times out (its outcome unknown to the client). */
+  timeouts: number;
 }
 
-const PARAMS = ["defects", "defect-rate", "latency-ms"];
+const PARAMS = ["defects", "defect-rate", "latency-ms", "timeouts"];
 
-/** Parse `memory://?defects=a,b&defect-rate=0.25&latency-ms=0.05-0.5`. */
+/** Parse `memory://?defects=a,b&defect-rate=0.25&latency-ms=0.05-0.5&timeouts=0.1`. */
 export function parseMemoryUrl(url: URL): MemoryOptions {
   for (const name of url.searchParams.keys()) {
     if (!PARAMS.includes(name)) throw new UsageError(`--broker: unknown memory:// option "${name}"`, `expected ${PARAMS.join(", ")}`);
@@ -37,7 +39,10 @@ export function parseMemoryUrl(url: URL): MemoryOptions {
   const minMs = Number(m?.[1]);
   const maxMs = Number(m?.[2] ?? m?.[1]);
   if (!m || maxMs < minMs) throw new UsageError(`--broker: latency-ms "${latencyText}" must be N or MIN-MAX in ms`, "e.g. latency-ms=0.1-2");
-  return { defects: defects as Defect[], defectRate, latencyMs: { minMs, maxMs } };
+  const timeoutsText = url.searchParams.get("timeouts");
+  const timeouts = timeoutsText === null ? 0 : Number(timeoutsText);
+  if (!(timeouts >= 0 && timeouts <= 1)) throw new UsageError(`--broker: timeouts "${timeoutsText}" must be a probability in [0, 1]`, "e.g. memory://?timeouts=0.1");
+  return { defects: defects as Defect[], defectRate, latencyMs: { minMs, maxMs }, timeouts };
 }
 
 /** The embedded broker environment: each connect() builds a fresh, seeded broker in virtual time. */
@@ -49,7 +54,7 @@ export function startMemoryEnvironment(raw: string, url: URL): StartedEnvironmen
       const clock = new VirtualClock();
       const random = new SeededRandom(seed);
       const broker = new MemoryBroker({ clock, random, defects: new Set(options.defects), defectRate: options.defectRate });
-      return new MemoryDriver(broker, clock, random, options.latencyMs);
+      return new MemoryDriver(broker, clock, random, options.latencyMs, options.timeouts);
     },
     async stop() {},
     async [Symbol.asyncDispose]() {},
