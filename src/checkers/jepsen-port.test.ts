@@ -114,6 +114,19 @@ describe("tests/kafka_test.clj", () => {
     expect(r.anomalies["nonmonotonic-poll"]![0]).toMatchObject({ from: 3, to: 2, delta: -1 });
   });
 
+  it("int-poll-skip — one read returns a then d although b is at the offset between (both)", () => {
+    const r = kafka([[1, "invoke", "send", [["x", null, "a"], ["x", null, "b"], ["x", null, "d"]]], [1, "info", "send", [["x", null, "a"], ["x", null, "b"], ["x", null, "d"]]], [0, "invoke", "poll"], [0, "ok", "poll", { x: [[1, "a"], [4, "d"]] }], [0, "invoke", "poll"], [0, "ok", "poll", { x: [[2, "b"]] }]]);
+    expect(r.anomalies["int-poll-skip"]![0]).toMatchObject({ from: 1, to: 4, delta: 2 });
+  });
+
+  it("int-nonmonotonic-poll — one read returns c then a, another c twice (both)", () => {
+    const r = kafka([
+      [0, "invoke", "send", [["x", null, "a"], ["x", null, "b"], ["x", null, "c"]]], [0, "info", "send", [["x", null, "a"], ["x", null, "b"], ["x", null, "c"]]],
+      [0, "invoke", "poll"], [0, "ok", "poll", { x: [[3, "c"], [1, "a"]] }], [1, "invoke", "poll"], [1, "ok", "poll", { x: [[2, "b"], [3, "c"], [3, "c"]] }],
+    ]);
+    expect(r.anomalies["int-nonmonotonic-poll"]!.map((e) => e.delta)).toEqual([-2, 0]);
+  });
+
   it("nonmonotonic-send — process 0's second send lands before its first (both)", () => {
     const r = kafka([[0, "invoke", "send", [["x", null, "c"], ["x", null, "d"]]], [0, "ok", "send", [["x", 3, "c"], ["x", 4, "d"]]], [0, "invoke", "send", [["x", null, "a"], ["x", null, "b"]]], [0, "ok", "send", [["x", 1, "a"], ["x", 2, "b"]]]]);
     expect(r.anomalies["nonmonotonic-send"]![0]).toMatchObject({ id: "xa", from: 4, to: 1 });

@@ -15,7 +15,9 @@ interface Last {
  * and per entity-partition, the first record an op reads must directly follow, in dense index,
  * the last record that process's previous op read there. A rebalance of the entity between the
  * two ops resets the comparison, as Jepsen's assign/subscribe does (the partition may have
- * moved away and back). Reads of different groups (subscriptions) are never compared.
+ * moved away and back). Reads of different groups (subscriptions) are never compared. Within
+ * one read, successive records of a partition must be consecutive too (int-poll-skip,
+ * int-nonmonotonic-poll), unless the entity was rebalanced while it ran.
  */
 export function pollCases(view: HistoryView, logs: Map<string, PartitionLog>, f: Findings): void {
   const rebalances = rebalanceTimes(view);
@@ -36,6 +38,16 @@ export function pollCases(view: HistoryView, logs: Map<string, PartitionLog>, f:
     inOp.set(key, at);
     if (seen !== undefined) {
       last.set(key, { at, index: d.index, invokeTime: d.invokeTime });
+      // Within one read (Jepsen's int-poll-skip / int-nonmonotonic-poll), unless the partition was rebalanced meanwhile.
+      const delta = at - seen;
+      if ((delta > 1 || delta < 1) && !rebalancedBetween(rebalances.get(entity), d.invokeTime, d.time)) {
+        const name = delta > 1 ? "int-poll-skip" : "int-nonmonotonic-poll";
+        if (f.report(name))
+          f.example(name, {
+            indexes: [d.index], process: d.process, id: d.delivery.id, entity, key: log.key, partition, from: log.offsets[seen], to: Number(offset), delta,
+            explanation: `one read by ${d.process} returned offset ${log.offsets[seen]} of ${log.key} and then offset ${offset}: ${delta > 1 ? `it skipped ${delta - 1} record(s)` : "it went back"}.`,
+          });
+      }
       continue;
     }
     const prev = last.get(key);

@@ -68,6 +68,14 @@ describe("kafka-log", () => {
     expect(check(topic)).toMatchObject({ valid: true, stats: { partitions: 1 } });
   });
 
+  it("int-poll-skip and int-nonmonotonic-poll within one read; near miss: a rebalance during the read", () => {
+    expect(names(poll(abc(), "c1", [rec("a", 0), rec("c", 2)]))).toEqual(["int-poll-skip", "lost-write"]);
+    expect(names(poll(abc(), "c1", [rec("b", 1), rec("a", 0), rec("b", 1), rec("c", 2)]))).toEqual(["int-nonmonotonic-poll"]);
+    const b = abc().op("c1", "invoke", "receive", { source: "q", mode: "peek-lock" }).call("broker", "rebalance", { entity: "q", phase: "assign", partitions: [0] });
+    b.op("c1", "ok", "receive", { source: "q", mode: "peek-lock", deliveries: [rec("b", 1), rec("a", 0), rec("b", 1), rec("c", 2)] });
+    expect(check(b).valid).toBe(true);
+  });
+
   it("nonmonotonic-send: a producer's later send lands before its earlier one; near miss: two producers", () => {
     const b = sent(sent(builder(), "p1", ["a"], 5), "p1", ["b"], 3);
     const r = check(b);

@@ -6,7 +6,7 @@ import { type PartitionLog, committedSends, logKey, partitionLogs } from "./kafk
 import { pollCases, sendCases } from "./kafka-log-sequences.js";
 import { viewOf } from "./view.js";
 
-const ALWAYS_INVALID = ["inconsistent-offsets", "lost-write", "nonmonotonic-poll", "poll-skip", "nonmonotonic-send"] as const;
+const ALWAYS_INVALID = ["inconsistent-offsets", "lost-write", "nonmonotonic-poll", "poll-skip", "int-nonmonotonic-poll", "int-poll-skip", "nonmonotonic-send"] as const;
 
 /**
  * Jepsen's Kafka analysis (jepsen/tests/kafka.clj) on the partition and offset of every
