@@ -6,8 +6,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type BadInput, CORPUS } from "./bad-input/corpus.js";
 import { ROOT } from "./cli-helpers.js";
 
-/** Every case must end within this (exit 3 and 4 both promise "within seconds"; CI is a busy 2-core machine). */
-const BOUND_MS = 15_000;
+/**
+ * Every case must end within this: exit 3 and 4 promise "within seconds" (about 1-2 s each on a
+ * quiet 2-core machine, the median is printed below); the bound leaves room for a busy CI host,
+ * where other test files run beside this one, and catches a hang or a retry loop.
+ */
+const BOUND_MS = 30_000;
 const BIN = join(ROOT, "bin", "gauntlet.js");
 const base = mkdtempSync(join(tmpdir(), "gauntlet-corpus-"));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -69,7 +73,9 @@ describe("the bad-input corpus", () => {
 
   it("runs every case", async () => {
     outcomes = await runAll(CORPUS);
-  }, 600_000);
+    const ms = outcomes.map((o) => o.ms).sort((a, b) => a - b);
+    console.log(`bad-input corpus: ${ms.length} cases, median ${ms[ms.length >> 1]} ms, p90 ${ms[Math.floor(ms.length * 0.9)]} ms, max ${ms[ms.length - 1]} ms`);
+  }, 900_000);
 
   it.each(CORPUS.map((c, i) => [c.name, i] as const))("%s", (_name, i) => {
     const c = CORPUS[i]!;
