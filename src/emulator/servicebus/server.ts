@@ -5,6 +5,7 @@
 import net from "node:net";
 import rhea from "rhea";
 import type { Connection, Delivery, EventContext, Receiver, Sender } from "rhea";
+import { acknowledgeEveryRead } from "./ack-nudge.js";
 import { captureRawInput, type Link, type Message, outcomes, types } from "./amqp.js";
 import { covers, putToken } from "./cbs.js";
 import type { Disposition, EntityQueue } from "./entity-store.js";
@@ -78,6 +79,7 @@ export class EmulatorServer implements FaultTarget {
     } as never);
     captureRawInput(conn);
     (conn as unknown as { accept(s: net.Socket): void }).accept(socket);
+    acknowledgeEveryRead(socket, () => conn.is_open()); // issue 12: no 40 ms delayed-ACK stalls
   }
 
   private wire(): void {
