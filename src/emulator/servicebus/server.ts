@@ -37,6 +37,8 @@ export class EmulatorServer implements FaultTarget {
   private readonly tcp: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private readonly links = new Map<Link, LinkInfo>();
+  /** Links the server detached (session lock lost, fault hooks): a disposition that crossed the detach is still judged by its lock token (issue 12). */
+  private readonly retired = new WeakMap<Link, LinkInfo>();
   private readonly grants = new WeakMap<Connection, Set<string>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private nextLinkId = 1;
@@ -230,7 +232,7 @@ export class EmulatorServer implements FaultTarget {
   }
 
   private onDisposition(sender: Sender, delivery: Delivery, outcome: Outcome): void {
-    const info = this.links.get(sender);
+    const info = this.links.get(sender) ?? this.retired.get(sender);
     const consumer = info?.role === "receive" ? info.consumer : undefined;
     const token = consumer?.lockTokenOf(delivery);
     if (!info || info.role !== "receive" || !token) return answerDisposition(delivery, outcome);
@@ -259,6 +261,7 @@ export class EmulatorServer implements FaultTarget {
   private forget(link: Link): void {
     const info = this.links.get(link);
     this.links.delete(link);
+    if (info) this.retired.set(link, info);
     if (info?.role === "receive" && info.consumer) info.queue.removeConsumer(info.consumer);
   }
 
