@@ -20,7 +20,7 @@ export interface SuiteTimes {
 const quantile = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
 
 /** Run each suite `runs` times on `broker`, timing every scenario. */
-export async function suiteTimes(broker: string, suites: readonly string[], runs: number, seed: number): Promise<SuiteTimes[]> {
+export async function suiteTimes(broker: string, suites: readonly string[], runs: number, seed: number, onSuite?: (t: SuiteTimes) => void): Promise<SuiteTimes[]> {
   const env = await startEnvironment(broker);
   const out: SuiteTimes[] = [];
   try {
@@ -41,7 +41,7 @@ export async function suiteTimes(broker: string, suites: readonly string[], runs
       });
       const minutes = (performance.now() - t0) / 60_000;
       times.sort((a, b) => a - b);
-      out.push({
+      const t: SuiteTimes = {
         suite: name,
         runs: outcome.runs,
         verdict: outcome.notApplicable ? `n/a (${outcome.notApplicable})` : String(outcome.verdict),
@@ -49,7 +49,9 @@ export async function suiteTimes(broker: string, suites: readonly string[], runs
         p90S: quantile(times, 0.9),
         maxS: times.at(-1) ?? 0,
         perMinute: outcome.runs / minutes,
-      });
+      };
+      out.push(t);
+      onSuite?.(t);
     }
   } finally {
     await env.stop();
@@ -70,7 +72,7 @@ if (isMain) {
   const runs = Number(opt("--runs") ?? 10);
   const seed = Number(opt("--seed") ?? 1);
   const suites = args.length ? args : SUITES.map((s) => s.name);
-  for (const t of await suiteTimes(broker, suites, runs, seed)) {
+  await suiteTimes(broker, suites, runs, seed, (t) => {
     process.stdout.write(`${t.suite.padEnd(20)} ${String(t.runs).padStart(4)} runs  median ${t.medianS.toFixed(2)} s  p90 ${t.p90S.toFixed(2)} s  max ${t.maxS.toFixed(2)} s  ${t.perMinute.toFixed(1)}/min  verdict ${t.verdict}\n`);
-  }
+  });
 }

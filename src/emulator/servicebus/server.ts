@@ -30,6 +30,8 @@ export interface ServerOptions {
 }
 
 const INCOMING_CREDIT = 100;
+/** Pending connections the kernel queues before accept (capped by net.core.somaxconn). */
+const LISTEN_BACKLOG = 4096;
 const MANAGEMENT = "/$management";
 
 export class EmulatorServer implements FaultTarget {
@@ -54,7 +56,8 @@ export class EmulatorServer implements FaultTarget {
   listen(port: number, host: string): Promise<number> {
     return new Promise((resolve, reject) => {
       this.tcp.once("error", reject);
-      this.tcp.listen(port, host, () => {
+      // Node's default backlog (511) dropped SYNs when 1,000 clients connected at once; their retries took > 60 s (issue 12).
+      this.tcp.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
         this.tcp.off("error", reject);
         resolve((this.tcp.address() as net.AddressInfo).port);
       });
