@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: prints figures, asserts nothing. Measures checker throughput on a generated
- * 1M-op history (goal ≥ 1M ops/s, < 1 KB/op), embedded-broker messages/s, and property runs
- * per minute for each suite. Use `--ops N` to change the history size, `--json` for JSON.
+ * 1M-op history (goal ≥ 1M ops/s, < 1 KB/op), embedded-broker messages/s, property runs per
+ * minute for each suite on memory://, and scenarios per minute with the median scenario time for
+ * each suite on servicebus-emulator://. Use `--ops N` to change the history size,
+ * `--emulator-runs N` the emulator runs per suite (0 skips them), `--json` for JSON.
  */
 import { performance } from "node:perf_hooks";
 import { CHECKERS, compose, runSuite, startEnvironment } from "../src/index.js";
@@ -10,12 +12,15 @@ import { SeededRandom } from "../src/brokers/memory/random.js";
 import { VirtualClock } from "../src/brokers/memory/virtual-clock.js";
 import { MemoryDriver } from "../src/drivers/memory/driver.js";
 import { SUITES } from "../src/suites/index.js";
+import { suiteTimes } from "./bench-suite-times.js";
 import { syntheticHistory } from "./synthetic-history.js";
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");
 const opsArg = args.indexOf("--ops");
 const targetOps = opsArg >= 0 ? Number(args[opsArg + 1]) : 1_000_000;
+/** `--emulator-runs N`: property runs per suite on servicebus-emulator:// (default 10; 0 skips them). */
+const emulatorRunsArg = args.indexOf("--emulator-runs");
 const figures: Record<string, number | string> = {};
 const say = (line: string) => json || process.stdout.write(`${line}\n`);
 
@@ -104,8 +109,24 @@ async function propertyRuns(): Promise<void> {
   }
 }
 
+/** The same suites on servicebus-emulator:// (the real SDK against the embedded emulator, real time). */
+async function emulatorPropertyRuns(): Promise<void> {
+  const runs = emulatorRunsArg >= 0 ? Number(args[emulatorRunsArg + 1]) : 10;
+  if (runs <= 0) return;
+  for (const t of await suiteTimes("servicebus-emulator://", SUITES.map((s) => s.name), runs, 1)) {
+    if (t.runs === 0) {
+      say(`servicebus-emulator://, ${t.suite.padEnd(16)}: ${t.verdict}`);
+      continue;
+    }
+    figures[`property.servicebus-emulator.${t.suite}.scenariosPerMinute`] = Math.round(t.perMinute);
+    figures[`property.servicebus-emulator.${t.suite}.medianScenarioSeconds`] = Number(t.medianS.toFixed(3));
+    say(`servicebus-emulator://, ${t.suite.padEnd(16)}: ${Math.round(t.perMinute).toLocaleString()} scenarios/min, median ${t.medianS.toFixed(2)} s, p90 ${t.p90S.toFixed(2)} s (${t.runs} runs, verdict ${t.verdict})`);
+  }
+}
+
 say(`gauntlet bench — node ${process.version}, ${new Date().toISOString()}`);
 await checkerThroughput();
 await brokerThroughput();
 await propertyRuns();
+await emulatorPropertyRuns();
 if (json) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);

@@ -17,6 +17,29 @@ function definite(err: unknown): never {
   throw err;
 }
 
+/** How often a pending session settlement looks whether its link is still open, ms. */
+const LINK_POLL_MS = 25;
+
+/**
+ * A session settlement whose link the broker detaches (session lock lost) while the disposition
+ * is on the wire never completes: the SDK stops listening on the closed link and its own timer
+ * runs 60 s. Once the link is gone, the outcome is unknown to this client: say so at once.
+ */
+export async function untilLinkCloses<T>(settling: Promise<T>, receiver: { readonly isClosed: boolean }): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const closed = new Promise<never>((_, reject) => {
+    timer = setInterval(() => {
+      if (receiver.isClosed) reject(new Error("indeterminate: the session link closed (session lock lost) while the settlement was in flight"));
+    }, LINK_POLL_MS);
+  });
+  try {
+    return await Promise.race([settling, closed]);
+  } finally {
+    clearInterval(timer);
+    settling.catch(() => {}); // its late outcome is unknown by definition
+  }
+}
+
 /**
  * One consumer = one ServiceBusClient (its own AMQP connection), so crash() drops a connection
  * as a dying process would. On a session entity it holds one session at a time (acceptNextSession)
@@ -83,10 +106,15 @@ export class ServiceBusConsumer implements Consumer {
   async settle(delivery: Delivery, outcome: SettleOutcome, options?: { reason?: string; description?: string }): Promise<void> {
     const { message, receiver } = this.take(delivery);
     try {
-      if (outcome === "complete") await receiver.completeMessage(message);
-      else if (outcome === "abandon") await receiver.abandonMessage(message);
-      else if (outcome === "defer") await receiver.deferMessage(message);
-      else await receiver.deadLetterMessage(message, { deadLetterReason: options?.reason ?? "dead-lettered", deadLetterErrorDescription: options?.description ?? "" });
+      const settling =
+        outcome === "complete"
+          ? receiver.completeMessage(message)
+          : outcome === "abandon"
+            ? receiver.abandonMessage(message)
+            : outcome === "defer"
+              ? receiver.deferMessage(message)
+              : receiver.deadLetterMessage(message, { deadLetterReason: options?.reason ?? "dead-lettered", deadLetterErrorDescription: options?.description ?? "" });
+      await (this.sessions ? untilLinkCloses(settling, receiver) : settling);
     } catch (err) {
       definite(err);
     } finally {

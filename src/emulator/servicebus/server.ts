@@ -5,6 +5,7 @@
 import net from "node:net";
 import rhea from "rhea";
 import type { Connection, Delivery, EventContext, Receiver, Sender } from "rhea";
+import { acknowledgeEveryRead } from "./ack-nudge.js";
 import { captureRawInput, type Link, type Message, outcomes, types } from "./amqp.js";
 import { covers, putToken } from "./cbs.js";
 import type { Disposition, EntityQueue } from "./entity-store.js";
@@ -29,6 +30,8 @@ export interface ServerOptions {
 }
 
 const INCOMING_CREDIT = 100;
+/** Pending connections the kernel queues before accept (capped by net.core.somaxconn). */
+const LISTEN_BACKLOG = 4096;
 const MANAGEMENT = "/$management";
 
 export class EmulatorServer implements FaultTarget {
@@ -36,6 +39,8 @@ export class EmulatorServer implements FaultTarget {
   private readonly tcp: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private readonly links = new Map<Link, LinkInfo>();
+  /** Links the server detached (session lock lost, fault hooks): a disposition that crossed the detach is still judged by its lock token (issue 12). */
+  private readonly retired = new WeakMap<Link, LinkInfo>();
   private readonly grants = new WeakMap<Connection, Set<string>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private nextLinkId = 1;
@@ -51,7 +56,8 @@ export class EmulatorServer implements FaultTarget {
   listen(port: number, host: string): Promise<number> {
     return new Promise((resolve, reject) => {
       this.tcp.once("error", reject);
-      this.tcp.listen(port, host, () => {
+      // Node's default backlog (511) dropped SYNs when 1,000 clients connected at once; their retries took > 60 s (issue 12).
+      this.tcp.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
         this.tcp.off("error", reject);
         resolve((this.tcp.address() as net.AddressInfo).port);
       });
@@ -78,6 +84,7 @@ export class EmulatorServer implements FaultTarget {
     } as never);
     captureRawInput(conn);
     (conn as unknown as { accept(s: net.Socket): void }).accept(socket);
+    acknowledgeEveryRead(socket, () => conn.is_open()); // issue 12: no 40 ms delayed-ACK stalls
   }
 
   private wire(): void {
@@ -228,7 +235,7 @@ export class EmulatorServer implements FaultTarget {
   }
 
   private onDisposition(sender: Sender, delivery: Delivery, outcome: Outcome): void {
-    const info = this.links.get(sender);
+    const info = this.links.get(sender) ?? this.retired.get(sender);
     const consumer = info?.role === "receive" ? info.consumer : undefined;
     const token = consumer?.lockTokenOf(delivery);
     if (!info || info.role !== "receive" || !token) return answerDisposition(delivery, outcome);
@@ -257,6 +264,7 @@ export class EmulatorServer implements FaultTarget {
   private forget(link: Link): void {
     const info = this.links.get(link);
     this.links.delete(link);
+    if (info) this.retired.set(link, info);
     if (info?.role === "receive" && info.consumer) info.queue.removeConsumer(info.consumer);
   }
 

@@ -4,9 +4,16 @@ import type { EntitySpec } from "../../core/entities.js";
 import type { ProvisionedNamespace } from "../../drivers/servicebus/namespace.js";
 import { startServiceBusEmulator } from "../../emulator/servicebus/index.js";
 
+/**
+ * How long the per-scenario emulator holds an accept-next-session open when no session is free:
+ * about as long as an empty receive waits, so an idle session consumer costs what an idle plain
+ * consumer costs instead of the client's whole operation timeout.
+ */
+export const SCENARIO_SESSION_WAIT_MS = 50;
+
 /** One embedded emulator per scenario, started with exactly its entities (in milliseconds). */
 export async function emulatorNamespace(entities: readonly EntitySpec[]): Promise<ProvisionedNamespace> {
-  const emulator = await startServiceBusEmulator({ entities: [...entities] });
+  const emulator = await startServiceBusEmulator({ entities: [...entities], sessionWaitCapMs: SCENARIO_SESSION_WAIT_MS });
   return { connectionString: emulator.connectionString, name: (n) => n, close: () => emulator.stop() };
 }
 
