@@ -21,7 +21,7 @@ import { clampDisposition, type RheaConnection, type RheaFrame, type RheaLink } 
 const CLOSE_GRACE_MS = 1000;
 /** Peers that ignore refusals (sessions, links) are cut off at this multiple of the limit. */
 const IGNORED_REFUSALS_FACTOR = 2;
-/** Connections over the cap are answered (open + close with the error) up to this many more, then dropped at accept. */
+/** Connections over the cap are answered (open + close with the error) up to this many at a time, then dropped at accept. */
 const REFUSAL_SLACK = 64;
 /** A message format rhea does not decode: an oversized delivery reaches the server as empty bytes. */
 const UNDECODED_FORMAT = 0x47_4e_54_01;
@@ -38,7 +38,10 @@ interface Guarded {
 
 /** The limits of one emulator server, applied to every connection it accepts. */
 export class LimitGuard {
+  /** Connections admitted (counted against maxConnections). */
   private readonly live = new Set<Guarded>();
+  /** Connections over the cap, being refused. */
+  private readonly refused = new Set<Guarded>();
   /** Set while rhea handles an attach beyond the links-per-session limit. */
   private refusing = false;
   /** Bytes received so far of a delivery (rhea's incomplete delivery object). */
@@ -61,17 +64,18 @@ export class LimitGuard {
 
   /** Call before rhea's accept(socket): false = the socket was dropped (far over the connection cap). */
   admit(connection: Connection, socket: net.Socket): boolean {
-    if (this.live.size >= this.limits.maxConnections + REFUSAL_SLACK) {
-      this.log(`connection dropped at accept: ${this.live.size} connections`);
+    const overQuota = this.live.size >= this.limits.maxConnections;
+    if (overQuota && this.refused.size >= REFUSAL_SLACK) {
+      this.log(`connection dropped at accept: ${this.live.size} connections, ${this.refused.size} being refused`);
       socket.destroy();
       return false;
     }
     const g: Guarded = { conn: connection as unknown as RheaConnection, socket, opened: false, closing: false, lastFrameAt: performance.now() };
-    const overQuota = this.live.size >= this.limits.maxConnections;
-    this.live.add(g);
+    const set = overQuota ? this.refused : this.live;
+    set.add(g);
     socket.once("close", () => {
       clearTimeout(g.timer);
-      this.live.delete(g);
+      set.delete(g);
     });
     this.wrapInput(g);
     this.wrapHandlers(g, overQuota);
@@ -95,7 +99,7 @@ export class LimitGuard {
 
   /** Stop every timer (the server is closing). */
   close(): void {
-    for (const g of this.live) clearTimeout(g.timer);
+    for (const g of [...this.live, ...this.refused]) clearTimeout(g.timer);
   }
 
   private wrapInput(g: Guarded): void {

@@ -14,7 +14,7 @@ export type { EmulatorEntitySpec, EmulatorQueueSpec, EmulatorTopicSpec, Emulator
 export { EmulatorConfigError, parseConfigJson, loadConfigFile } from "./config.js";
 export type { EntityModel } from "./model.js";
 export type { Faults, EntitySnapshot } from "./faults.js";
-export { type EmulatorLimits, DEFAULT_LIMITS } from "./limits.js";
+export { type EmulatorLimits, DEFAULT_LIMITS, LIMIT_BOUNDS } from "./limits.js";
 
 export const DEFAULT_SAS_KEY_NAME = "RootManageSharedAccessKey";
 export const DEFAULT_SAS_KEY = "SAS_KEY_VALUE";

@@ -38,7 +38,8 @@ const MIN_MAX_FRAME_SIZE = 512;
 /** Above 2^30 a frame size would start with the byte 'A' of a protocol header and be ambiguous. */
 const MAX_MAX_FRAME_SIZE = 2 ** 30;
 
-const BOUNDS: Record<keyof EmulatorLimits, [number, number]> = {
+/** Inclusive bounds of each limit (0 for idleTimeoutMs = never). */
+export const LIMIT_BOUNDS: Readonly<Record<keyof EmulatorLimits, readonly [number, number]>> = {
   maxFrameSize: [MIN_MAX_FRAME_SIZE, MAX_MAX_FRAME_SIZE],
   maxConnections: [1, 1_000_000],
   maxSessionsPerConnection: [1, 65_536],
@@ -51,15 +52,15 @@ const BOUNDS: Record<keyof EmulatorLimits, [number, number]> = {
 /** Defaults overlaid with `given`; throws EmulatorConfigError naming a field out of bounds. */
 export function resolveLimits(given: Partial<EmulatorLimits> = {}): EmulatorLimits {
   const limits = { ...DEFAULT_LIMITS };
-  for (const key of Object.keys(BOUNDS) as Array<keyof EmulatorLimits>) {
+  for (const key of Object.keys(LIMIT_BOUNDS) as Array<keyof EmulatorLimits>) {
     const v = given[key];
     if (v === undefined) continue;
-    const [lo, hi] = BOUNDS[key];
+    const [lo, hi] = LIMIT_BOUNDS[key];
     if (!Number.isInteger(v) || v < lo || v > hi) throw new EmulatorConfigError(`limits.${key}: ${String(v)} is not a whole number from ${lo} to ${hi}`);
     limits[key] = v;
   }
   for (const key of Object.keys(given)) {
-    if (!(key in BOUNDS)) throw new EmulatorConfigError(`limits.${key}: unknown limit (known: ${Object.keys(BOUNDS).join(", ")})`);
+    if (!(key in LIMIT_BOUNDS)) throw new EmulatorConfigError(`limits.${key}: unknown limit (known: ${Object.keys(LIMIT_BOUNDS).join(", ")})`);
   }
   return limits;
 }
