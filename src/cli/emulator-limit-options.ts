@@ -9,6 +9,7 @@ export interface EmulatorLimitFlags {
   maxConnections?: string;
   maxSessions?: string;
   maxLinks?: string;
+  maxConnectionLinks?: string;
   idleTimeout?: string;
   handshakeTimeout?: string;
 }
@@ -19,6 +20,7 @@ const EMULATOR_LIMIT_OPTIONS: Array<[string, string]> = [
   ["--max-connections <n>", `concurrent connections; more are refused with amqp:resource-limit-exceeded (default ${DEFAULT_LIMITS.maxConnections})`],
   ["--max-sessions <n>", `sessions per connection (default ${DEFAULT_LIMITS.maxSessionsPerConnection})`],
   ["--max-links <n>", `links per session (default ${DEFAULT_LIMITS.maxLinksPerSession})`],
+  ["--max-connection-links <n>", `links per connection, over its sessions (default ${DEFAULT_LIMITS.maxLinksPerConnection})`],
   ["--idle-timeout <duration>", `close a connection silent this long, e.g. 60s; 0 = never (default ${DEFAULT_LIMITS.idleTimeoutMs / 1000}s)`],
   ["--handshake-timeout <duration>", `drop a socket that has not opened AMQP within this, e.g. 10s (default ${DEFAULT_LIMITS.handshakeTimeoutMs / 1000}s)`],
 ];
@@ -43,6 +45,7 @@ export function parseEmulatorLimits(o: EmulatorLimitFlags): Partial<EmulatorLimi
     maxConnections: whole("--max-connections", "maxConnections", o.maxConnections),
     maxSessionsPerConnection: whole("--max-sessions", "maxSessionsPerConnection", o.maxSessions),
     maxLinksPerSession: whole("--max-links", "maxLinksPerSession", o.maxLinks),
+    maxLinksPerConnection: whole("--max-connection-links", "maxLinksPerConnection", o.maxConnectionLinks),
     idleTimeoutMs: o.idleTimeout === undefined ? undefined : o.idleTimeout.trim() === "0" ? 0 : parseDuration("--idle-timeout", o.idleTimeout, 0, 0),
     handshakeTimeoutMs: o.handshakeTimeout === undefined ? undefined : parseDuration("--handshake-timeout", o.handshakeTimeout, 0, 1),
   };

@@ -3,7 +3,7 @@
  * handlers (on that connection object only; valid frames reach rhea unchanged):
  * - input: frames that declare more than max-frame-size are refused before being buffered;
  * - handshake and idle timers: half-open and slowloris sockets are dropped or closed;
- * - on_begin / on_attach: sessions per connection and links per session are capped;
+ * - on_begin / on_attach: sessions and links are capped (caps.ts);
  * - on_disposition: the first..last range is clamped to the deliveries the session holds —
  *   rhea iterates every id of the range (first=0, last=2^32-1 froze the event loop);
  * - on_transfer: a message over its link's size stops being buffered at the frame that
@@ -12,6 +12,7 @@
 import type net from "node:net";
 import type { Connection, Receiver } from "rhea";
 import type { Link } from "./amqp.js";
+import { EndpointCaps } from "./caps.js";
 import { FrameScanner } from "./frame-scanner.js";
 import type { EmulatorLimits } from "./limits.js";
 import { refuseAttach } from "./links.js";
@@ -19,8 +20,6 @@ import { clampDisposition, type RheaConnection, type RheaFrame, type RheaLink } 
 
 /** How long a peer that was sent a close with an error may take before its socket is dropped. */
 const CLOSE_GRACE_MS = 1000;
-/** Peers that ignore refusals (sessions, links) are cut off at this multiple of the limit. */
-const IGNORED_REFUSALS_FACTOR = 2;
 /** Connections over the cap are answered (open + close with the error) up to this many at a time, then dropped at accept. */
 const REFUSAL_SLACK = 64;
 /** A message format rhea does not decode: an oversized delivery reaches the server as empty bytes. */
@@ -42,8 +41,8 @@ export class LimitGuard {
   private readonly live = new Set<Guarded>();
   /** Connections over the cap, being refused. */
   private readonly refused = new Set<Guarded>();
-  /** Set while rhea handles an attach beyond the links-per-session limit. */
-  private refusing = false;
+  /** Set while rhea handles an attach beyond a link limit: the refusal. */
+  private refusing: string | undefined;
   /** Bytes received so far of a delivery (rhea's incomplete delivery object). */
   private readonly bytes = new WeakMap<object, number>();
   /** Receivers whose current delivery exceeded its size: the bytes it reached. */
@@ -85,8 +84,8 @@ export class LimitGuard {
 
   /** In the server's sender_open / receiver_open: false = the attach was refused (links over the limit). */
   admitLink(link: Link): boolean {
-    if (!this.refusing) return true;
-    refuseAttach(link, "amqp:resource-limit-exceeded", `A session cannot have more than ${this.limits.maxLinksPerSession} links.`);
+    if (this.refusing === undefined) return true;
+    refuseAttach(link, "amqp:resource-limit-exceeded", this.refusing);
     return false;
   }
 
@@ -107,7 +106,7 @@ export class LimitGuard {
     const input = g.conn.input.bind(g.conn);
     let refused = false;
     g.conn.input = (chunk: Buffer) => {
-      if (refused) return;
+      if (refused || g.closing) return; // a peer being closed with an error is not read any more
       const before = scanner.units;
       const violation = scanner.feed(chunk);
       if (scanner.units !== before) g.lastFrameAt = performance.now();
@@ -127,28 +126,7 @@ export class LimitGuard {
       this.arm(g, this.limits.idleTimeoutMs);
       if (overQuota) this.fail(g, "amqp:resource-limit-exceeded", `The emulator cannot accept more than ${this.limits.maxConnections} concurrent connections.`);
     };
-    const onBegin = c.on_begin.bind(c);
-    c.on_begin = (frame: RheaFrame) => {
-      const sessions = Object.keys(c.local_channel_map).length;
-      const max = this.limits.maxSessionsPerConnection;
-      if (sessions >= max * IGNORED_REFUSALS_FACTOR) return this.fail(g, "amqp:resource-limit-exceeded", `A connection cannot have more than ${max} sessions.`);
-      onBegin(frame);
-      if (sessions >= max) c.remote_channel_map[frame.channel]?.end({ condition: "amqp:resource-limit-exceeded", description: `A connection cannot have more than ${max} sessions.` });
-    };
-    const onAttach = c.on_attach.bind(c);
-    c.on_attach = (frame: RheaFrame) => {
-      const session = c.remote_channel_map[frame.channel];
-      if (!session) return onAttach(frame); // rhea raises its own error
-      const links = Math.max(Object.keys(session.links).length, Object.keys(session.remote.handles).length);
-      const max = this.limits.maxLinksPerSession;
-      if (links >= max * IGNORED_REFUSALS_FACTOR) return this.fail(g, "amqp:resource-limit-exceeded", `A session cannot have more than ${max} links.`);
-      this.refusing = links >= max;
-      try {
-        onAttach(frame);
-      } finally {
-        this.refusing = false;
-      }
-    };
+    new EndpointCaps(c, this.limits, { fail: (condition, description) => this.fail(g, condition, description), refuseLinks: (why) => (this.refusing = why) }).install();
     const onDisposition = c.on_disposition.bind(c);
     c.on_disposition = (frame: RheaFrame) => {
       const session = c.remote_channel_map[frame.channel];

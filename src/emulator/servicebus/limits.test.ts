@@ -118,7 +118,7 @@ describe("emulator limits: sessions and links", () => {
     expect(peer.received.find(named("open"))?.fields.channel_max).toBe(2);
     expect(peer.received.filter(named("begin"))).toHaveLength(4); // begun, then ended with the error
     // A peer that ignores the refusal and keeps beginning sessions loses the connection.
-    await peer.send(begin(4), begin(5), begin(6), begin(7));
+    await peer.send(...Array.from({ length: 20 }, (_, i) => begin(4 + i)));
     expect(condition(await peer.waitFor(named("close"), 2000))).toBe("amqp:resource-limit-exceeded");
     peer.destroy();
   });
@@ -131,6 +131,27 @@ describe("emulator limits: sessions and links", () => {
     expect(condition(detach)).toBe("amqp:resource-limit-exceeded");
     peer.destroy();
     expect(await roundTrip(f, "caps", "after-links")).toBeLessThan(1000);
+  });
+
+  it("caps links per connection over its sessions, and counts a detached link out", async () => {
+    const emulator = await startServiceBusEmulator({ limits: { maxLinksPerConnection: 3 } });
+    const peer = await RawPeer.connect(emulator.port);
+    const begin1 = amqpFrame("begin", { next_outgoing_id: 0, incoming_window: 10, outgoing_window: 10 }, 1);
+    await peer.send(OPEN_AND_BEGIN, senderAttach("a", 0, "$cbs"), senderAttach("b", 1, "$cbs"), begin1);
+    expect(await peer.waitFor((r) => r.name === "begin" && r.channel === 1, 2000)).toBeDefined();
+    await peer.send(senderAttach("c", 0, "$cbs", 1), senderAttach("d", 1, "$cbs", 1));
+    const refused = await peer.waitFor(named("detach"), 2000);
+    expect([refused?.channel, refused?.fields.handle ?? 0, condition(refused)]).toEqual([1, 1, "amqp:resource-limit-exceeded"]);
+    expect((refused?.fields.error as { description: string }).description).toMatch(/connection cannot have more than 3 links/);
+    // Detach "a" and answer the refusal of "d": two links fewer, so "e" is admitted.
+    await peer.send(amqpFrame("detach", { handle: 0, closed: true }), amqpFrame("detach", { handle: 1, closed: true }, 1));
+    expect(await peer.waitFor((r) => r.name === "detach" && r.channel === 0, 2000)).toBeDefined();
+    await peer.send(senderAttach("e", 2, "$cbs"));
+    expect(await peer.waitFor((r) => r.name === "attach" && r.fields.name === "e", 2000)).toBeDefined();
+    await sleep(100);
+    expect(peer.received.filter(named("detach")), JSON.stringify(peer.received)).toHaveLength(2); // "d" refused, "a" answered; "e" kept
+    peer.destroy();
+    await emulator.stop();
   });
 });
 

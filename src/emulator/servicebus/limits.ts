@@ -12,8 +12,10 @@ export interface EmulatorLimits {
   maxConnections: number;
   /** Sessions per connection (advertised as channel-max + 1). */
   maxSessionsPerConnection: number;
-  /** Links per session (advertised as handle-max + 1). */
+  /** Links per session. */
   maxLinksPerSession: number;
+  /** Links per connection, over all its sessions. */
+  maxLinksPerConnection: number;
   /** Largest request on $cbs and $management links, which have no entity size of their own. */
   maxManagementMessageBytes: number;
   /** A connection with no complete frame for this long is closed with amqp:connection:forced (0 = never); advertised as idle-time-out so SDKs send heartbeats. */
@@ -27,7 +29,8 @@ export const DEFAULT_LIMITS: Readonly<EmulatorLimits> = Object.freeze({
   maxFrameSize: 65_536,
   maxConnections: 5_000,
   maxSessionsPerConnection: 1_000,
-  maxLinksPerSession: 1_000,
+  maxLinksPerSession: 256,
+  maxLinksPerConnection: 2_000,
   maxManagementMessageBytes: 4 * 1024 * 1024,
   idleTimeoutMs: 60_000,
   handshakeTimeoutMs: 10_000,
@@ -44,6 +47,7 @@ export const LIMIT_BOUNDS: Readonly<Record<keyof EmulatorLimits, readonly [numbe
   maxConnections: [1, 1_000_000],
   maxSessionsPerConnection: [1, 65_536],
   maxLinksPerSession: [1, 1_000_000],
+  maxLinksPerConnection: [1, 1_000_000],
   maxManagementMessageBytes: [1, 2 ** 31],
   idleTimeoutMs: [0, 2 ** 31 - 1],
   handshakeTimeoutMs: [1, 2 ** 31 - 1],

@@ -24,8 +24,8 @@ export function amqpFrame(name: string, fields: Record<string, unknown>, channel
 }
 
 /** An attach frame for a link on which this peer sends (role sender) to `address`. */
-export function senderAttach(name: string, handle: number, address: string): Buffer {
-  return amqpFrame("attach", { name, handle, role: false, source: termini.source({}).described(), target: termini.target({ address }).described(), initial_delivery_count: 0 });
+export function senderAttach(name: string, handle: number, address: string, channel = 0): Buffer {
+  return amqpFrame("attach", { name, handle, role: false, source: termini.source({}).described(), target: termini.target({ address }).described(), initial_delivery_count: 0 }, channel);
 }
 
 /** A frame header declaring `size` bytes, followed by nothing (or `body`). */

@@ -25,6 +25,7 @@ export interface RheaSession {
   outgoing: { deliveries: DeliveryRing };
   incoming: { deliveries: DeliveryRing };
   end(error?: { condition: string; description: string }): void;
+  remove_link(link: RheaLink): void;
 }
 
 export interface RheaLink {
@@ -43,6 +44,7 @@ export interface RheaConnection {
   on_disposition(frame: RheaFrame): void;
   on_transfer(frame: RheaFrame): void;
   close(error?: { condition: string; description: string }): void;
+  remove_session(session: RheaSession): void;
   abort_socket(socket: unknown): void;
 }
 
