@@ -9,7 +9,7 @@ import { MemoryBroker } from "../src/brokers/memory/broker.js";
 import { SeededRandom } from "../src/brokers/memory/random.js";
 import { VirtualClock } from "../src/brokers/memory/virtual-clock.js";
 import { MemoryDriver } from "../src/drivers/memory/driver.js";
-import { SUITES } from "../suites/index.js";
+import { SUITES } from "../src/suites/index.js";
 import { syntheticHistory } from "./synthetic-history.js";
 
 const args = process.argv.slice(2);

@@ -15,6 +15,17 @@ export type { HistoryMetrics, LatencySummary, RunSummary, SuiteOutcome } from ".
 export type { ConsumerAction, ConsumerPlan, ProducerPlan, Scenario, SendStep } from "./core/scenario.js";
 export type { Claims, SetupValue } from "./core/setup.js";
 export type { Suite } from "./core/suite.js";
+export type { ReplaySpec, Test } from "./core/test.js";
+export { TEST_DEFAULTS } from "./core/test.js";
+export type { ActiveFault, FaultInfo, FaultInjector, FaultKind, FaultName, FaultScope, FaultStep } from "./core/faults.js";
+export { FAULT_NAMES, FAULTS, isFaultName, NETWORK_FAULTS, PROCESS_FAULTS } from "./core/faults.js";
+export type { BenchClient, Versions } from "./core/bench-client.js";
+export type { BenchSupport, EnvironmentFamily, EnvironmentStartOptions, NativeTool, ProxiedBenchClient } from "./core/environment.js";
+
+export { assertRun, failureMessage, readReplayTest, RunFailedError, run } from "./api/index.js";
+export type { RunHooks } from "./api/index.js";
+export { SUITES, suiteByName } from "./suites/index.js";
+export { checkBroker, FAMILIES, familyOf, openBenchClient, parseBrokerUrl, redact, startEnvironment } from "./environments/index.js";
 
 export { JsonlWriter, toJsonl } from "./history/jsonl.js";
 export { parseHistory, readHistory, splitRuns } from "./history/reader.js";
@@ -28,7 +39,6 @@ export { validateScenario } from "./workload/scenario-schema.js";
 export { checkerByName, CHECKERS } from "./checkers/registry.js";
 export { compose } from "./checkers/compose.js";
 
-export { startEnvironment } from "./brokers/resolve.js";
 export { type ServiceBusEmulator, type ServiceBusEmulatorOptions, startServiceBusEmulator } from "./emulator/servicebus/index.js";
 export { type ContainerBroker, requireDocker, startKafkaContainer, startRabbitMqContainer, startToxiproxyContainer } from "./brokers/containers/index.js";
 export { DEFECTS } from "./brokers/memory/defects.js";
@@ -41,8 +51,8 @@ export { runSuite } from "./runner/run-suite.js";
 export type { CertifyMessage, DeliveryContext, DiffEntry, HandlerEnv, HandlerModule, Json, ScheduleRun, Semantics } from "./certify/types.js";
 export { SEMANTICS } from "./certify/types.js";
 export type { Step } from "./certify/schedule.js";
+export type { DeliveryStep } from "./certify/delivery-plan.js";
 export { mechanisms, normalizeSchedule, scheduleViolations } from "./certify/schedule.js";
-export type { FaultStep } from "./certify/faults.js";
 export type { CertifyCase } from "./certify/arbitrary.js";
 export { faultCaseArbitrary, messagesArbitrary, scheduleCaseArbitrary } from "./certify/arbitrary.js";
 export { LoadedHandler } from "./certify/handler.js";

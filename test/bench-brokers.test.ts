@@ -49,4 +49,12 @@ describe("bench on Kafka (a private KRaft node)", () => {
     expect(results.versions.client).toBe("kafkajs");
     expect(results.settings.client.acks).toBe("all");
   }, 120_000);
+
+  it("send-modes through @platformatic/kafka (client=platformatic) has its own bench client from the registry", () => {
+    const r = gauntlet(["bench", "send-modes", "--broker", `${node.url}?client=platformatic`, "--out", out, ...SHORT]);
+    expect(r.code, r.stderr).toBe(0);
+    const results = expectReport(r.stdout);
+    expect(results.versions.client).toBe("@platformatic/kafka");
+    expect(results.settings.client.idempotent).toBe(true);
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { gauntlet, tempDir } from "./cli-helpers.js";
+import { ROOT, gauntlet, tempDir } from "./cli-helpers.js";
 
 const SHORT = ["--duration", "300ms", "--warmup", "50ms", "--sizes", "100", "--in-flight", "10", "--batch", "10", "--no-progress"];
 
@@ -81,4 +81,28 @@ describe("gauntlet bench send-modes on memory://", () => {
     expect(text.stdout).toMatch(/sequential\/100\/1 .* → /);
     expect(gauntlet(["compare", a, join(out, "missing.json")]).code).toBe(3);
   });
+});
+
+describe("bench send-modes interrupted", () => {
+  it("SIGINT after the first cell exits 130 and keeps the finished cells in a results.json marked interrupted", async () => {
+    const { spawn } = await import("node:child_process");
+    const out = tempDir();
+    const child = spawn(process.execPath, [join(ROOT, "bin", "gauntlet.js"), "bench", "send-modes", "--duration", "1s", "--warmup", "100ms", "--out", out], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
+    let stderr = "";
+    const firstCell = new Promise<void>((resolve) =>
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+        if (/cell 1\/\d+ \S+: [\d,]+ msgs\/s/.test(stderr)) resolve();
+      }),
+    );
+    await firstCell;
+    child.kill("SIGINT");
+    const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+    expect(code, stderr).toBe(130);
+    const [dir] = readdirSync(out);
+    const results = JSON.parse(readFileSync(join(out, dir!, "results.json"), "utf8"));
+    expect(results.interrupted).toBe("SIGINT");
+    expect(results.cells.length).toBeGreaterThan(0);
+    expect(results.cells.length).toBeLessThan(6);
+  }, 60_000);
 });

@@ -21,8 +21,24 @@ describe("bad input exits 3 with a message that names the fix", () => {
   it("missing history file", () => expectUsageError(["check", join(dir, "nope.jsonl")], /no such file/));
   it("malformed history line, naming the line number", () => {
     const file = join(dir, "bad.jsonl");
-    writeFileSync(file, '{"index":0,"time":0,"process":"p1","type":"invoke","f":"send"}\n{"index":1,"time":1,"process":"p1","type":"maybe","f":"send"}\n');
+    writeFileSync(file, '{"index":0,"time":0,"process":"p1","type":"invoke","f":"send","value":{"target":"q","messages":[{"id":"m1"}]}}\n{"index":1,"time":1,"process":"p1","type":"maybe","f":"send"}\n');
     expectUsageError(["check", file], /bad\.jsonl:2: field "type"/);
+  });
+  it.each([
+    ["swapped indexes", [0, 2, 1], ["invoke", "ok", "invoke"], ["p1", "p1", "p2"], /swapped\.jsonl:3: field "index".*rule: index-increasing/],
+    ["an unpaired completion", [0, 1, 2], ["invoke", "ok", "ok"], ["p1", "p1", "p2"], /unpaired\.jsonl:3: field "type".*rule: completion-paired/],
+    ["two invocations outstanding on one process", [0, 1, 2], ["invoke", "invoke", "ok"], ["p1", "p1", "p1"], /outstanding\.jsonl:2: field "process".*rule: one-outstanding/],
+  ])("a history with %s, naming the line and the rule", (_name, indexes, types, processes, pattern) => {
+    const name = String(pattern).match(/(\w+)\\\.jsonl/)![1]!;
+    const file = join(dir, `${name}.jsonl`);
+    const lines = indexes.map((index, i) => JSON.stringify({ index, time: i, process: processes[i], type: types[i], f: "send", value: { target: "q", messages: [{ id: `m${i}` }] } }));
+    writeFileSync(file, `${lines.join("\n")}\n`);
+    expectUsageError(["check", file], pattern);
+  });
+  it("a send without messages, naming the line and the field", () => {
+    const file = join(dir, "no-messages.jsonl");
+    writeFileSync(file, '{"index":0,"time":0,"process":"p1","type":"invoke","f":"send","value":{"target":"q"}}\n');
+    expectUsageError(["check", file], /no-messages\.jsonl:1: field "value\.messages".*rule: value-shape/);
   });
   it("a repro file that is not one", () => {
     const file = join(dir, "not-repro.json");
@@ -41,7 +57,7 @@ describe("gauntlet list", () => {
     const r = gauntlet(["list", "--json"]);
     expect(r.code).toBe(0);
     const data = JSON.parse(r.stdout);
-    expect(data.suites.map((s: { name: string }) => s.name)).toEqual(["at-least-once", "ordering-per-key", "lock-expiry", "dead-letter", "duplicates", "receive-and-delete", "idempotent-producer"]);
+    expect(data.suites.map((s: { name: string }) => s.name)).toEqual(["at-least-once", "ordering-per-key", "lock-expiry", "dead-letter", "duplicates", "receive-and-delete", "idempotent-producer", "failover"]);
     expect(data.defects).toHaveLength(6);
   });
 });

@@ -23,9 +23,9 @@ describe("gauntlet run on the embedded broker", () => {
     for (const f of ["history.jsonl", "results.json", "junit.xml", "report.html"]) expect(existsSync(join(dir, f)), f).toBe(true);
     const results = JSON.parse(readFileSync(join(dir, "results.json"), "utf8"));
     expect(results.verdict).toBe(true);
-    expect(results.suites).toHaveLength(7);
-    // The suite that only means something under network faults says so instead of passing vacuously.
-    expect(results.suites.find((x: { suite: string }) => x.suite === "idempotent-producer").notApplicable).toMatch(/--faults/);
+    expect(results.suites).toHaveLength(8);
+    // The suites that only mean something under faults say so instead of passing vacuously.
+    for (const name of ["idempotent-producer", "failover"]) expect(results.suites.find((x: { suite: string }) => x.suite === name).notApplicable, name).toMatch(/--faults/);
     expect(existsSync(join(dir, "live"))).toBe(false);
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { KAFKA_INSTALL, kafkaInstalled } from "../src/brokers/local/kafka-install.js";
 import { freePort } from "../src/brokers/local/free-port.js";
 import { alive } from "../src/brokers/local/state.js";
-import { startEnvironment } from "../src/brokers/resolve.js";
+import { startEnvironment } from "../src/environments/start.js";
 import { CONFORMANCE_CHECKS, runConformance } from "../src/drivers/conformance/index.js";
 import { requireBroker, usePrivateKafka } from "./broker-gate.js";
 import { gauntlet, tempDir } from "./cli-helpers.js";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type OrderService, orderTotal, startOrderService, validateOrder } from "../fixtures/order-service/server.js";
-import { openBenchClient } from "../src/bench/clients/index.js";
+import { type OrderService, orderTotal, startOrderService, validateOrder } from "../src/bench/http/order-service.js";
+import { openBenchClient } from "../src/environments/start.js";
 
 const post = (url: string, body: string, headers: Record<string, string> = {}) =>
   fetch(`${url}/orders`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });

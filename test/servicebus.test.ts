@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { startEnvironment } from "../src/brokers/resolve.js";
+import { startEnvironment } from "../src/environments/start.js";
 import { CONFORMANCE_CHECKS, runConformance } from "../src/drivers/conformance/index.js";
 import { gauntlet, tempDir } from "./cli-helpers.js";
 

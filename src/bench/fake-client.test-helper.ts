@@ -1,4 +1,4 @@
-import type { BenchClient } from "./clients/types.js";
+import type { BenchClient } from "../core/bench-client.js";
 import { type CellContext, runCell, type CellTiming } from "./run-cell.js";
 import type { CellRecorder } from "./measure/recorder.js";
 import { readStamp } from "./measure/payload.js";

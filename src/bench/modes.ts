@@ -1,4 +1,4 @@
-import type { BenchClient } from "./clients/types.js";
+import type { BenchClient } from "../core/bench-client.js";
 import type { CellRecorder } from "./measure/recorder.js";
 import { Semaphore } from "./measure/semaphore.js";
 import type { CellSpec, SendMode } from "./types.js";

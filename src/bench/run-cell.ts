@@ -1,4 +1,4 @@
-import type { BenchClient } from "./clients/types.js";
+import type { BenchClient } from "../core/bench-client.js";
 import { EVENT_LOOP_P99_LIMIT_MS, EventLoopMonitor } from "./measure/event-loop.js";
 import { payloadTemplate, stampPayload } from "./measure/payload.js";
 import { CellRecorder } from "./measure/recorder.js";

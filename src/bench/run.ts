@@ -1,6 +1,7 @@
-import { redact } from "../brokers/url.js";
+import { redact } from "../environments/url.js";
 import { InfrastructureError } from "../core/errors.js";
-import { type BenchClient, openBenchClient } from "./clients/index.js";
+import type { BenchClient } from "../core/bench-client.js";
+import { openBenchClient } from "../environments/start.js";
 import { hostInfo } from "./host.js";
 import { HEADER_BYTES, payloadTemplate, readStamp, stampPayload } from "./measure/payload.js";
 import type { CellRecorder } from "./measure/recorder.js";
@@ -15,6 +16,8 @@ export interface SendModesOptions {
   settings: Omit<BenchSettings, "client" | "latencyFrom">;
   onCellStart?(cell: CellSpec, index: number, total: number): void;
   onCellDone?(cell: CellResult, index: number, total: number): void;
+  /** The client is open: an interrupt handler may close it (and delete its destination). */
+  onClientOpen?(client: BenchClient): void;
 }
 
 export type SendModesRecord = Omit<BenchRun, "runId" | "command" | "reportDir" | "thresholds">;
@@ -30,6 +33,7 @@ export async function runSendModes(o: SendModesOptions): Promise<SendModesRecord
   const startedAt = new Date().toISOString();
   const runStartNs = nowNs();
   const client = await openBenchClient(o.broker);
+  o.onClientOpen?.(client);
   const routes = new Map<number, CellRecorder>();
   const cells: CellResult[] = [];
   try {

@@ -26,6 +26,8 @@ const UNIT_US = { us: 1, µs: 1, ms: 1_000, s: 1_000_000 } as const;
 /** `p99` → 99, `p999` → 99.9, `p9999` → 99.99, `p99.9` → 99.9, `p50` → 50, `p100` → 100. */
 export function percentileOf(stat: string): number | undefined {
   const digits = stat.slice(1);
+  // Three or more digits without a point are 99.9… (p999, p9999) or p100; p101 is no percentile.
+  if (!digits.includes(".") && digits.length > 2 && digits !== "100" && !digits.startsWith("99")) return undefined;
   const p = digits.includes(".") || digits.length <= 2 || digits === "100" ? Number(digits) : Number(`${digits.slice(0, 2)}.${digits.slice(2)}`);
   return Number.isFinite(p) && p > 0 && p <= 100 ? p : undefined;
 }

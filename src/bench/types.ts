@@ -89,13 +89,8 @@ export interface CellResult extends CellSpec {
   flags: CellFlag[];
 }
 
-export interface Versions {
-  client: string;
-  clientVersion?: string;
-  broker?: string;
-  brokerVersion?: string;
-  note?: string;
-}
+export type { Versions } from "../core/bench-client.js";
+import type { Versions } from "../core/bench-client.js";
 
 export interface HostInfo {
   hostname: string;
@@ -163,6 +158,8 @@ export interface BenchRun extends BenchRunHeader<"send-modes"> {
   /** `--native`: the broker's own perf tool on the same broker and settings, Gauntlet as a ratio to it. */
   native?: NativeComparison;
   reportDir: string;
+  /** Set when a signal stopped the run: `cells` holds the cells finished before it. */
+  interrupted?: string;
 }
 
 export interface MatrixRow {

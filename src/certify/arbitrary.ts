@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import type { FaultStep } from "./faults.js";
+import type { DeliveryStep } from "./delivery-plan.js";
 import { type Step, normalizeSchedule } from "./schedule.js";
 import type { CertifyMessage, Json, Semantics } from "./types.js";
 
@@ -13,7 +13,7 @@ export const MAX_STEPS = 12;
 export interface CertifyCase {
   messages: CertifyMessage[];
   schedule?: Step[];
-  faults?: FaultStep[];
+  faults?: DeliveryStep[];
 }
 
 /** The default message body: a small amount, enough for counters and balances. */
@@ -60,7 +60,7 @@ const FAULT_KINDS = ["deliver", "crash-before-ack", "duplicate", "restart", "loc
 const rawFault = fc.record({ kind: fc.nat({ max: FAULT_KINDS.length - 1 }), m: index, afterTicks });
 type RawFault = typeof rawFault extends fc.Arbitrary<infer T> ? T : never;
 
-function toFault(raw: RawFault, messages: readonly CertifyMessage[]): FaultStep {
+function toFault(raw: RawFault, messages: readonly CertifyMessage[]): DeliveryStep {
   const op = FAULT_KINDS[raw.kind]!;
   if (op === "duplicate") return { op, id: messages[raw.m % messages.length]!.id };
   if (op === "lock-expiry" || op === "parallel") return { op, afterTicks: raw.afterTicks };

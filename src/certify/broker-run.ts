@@ -3,7 +3,7 @@ import { describeError } from "../core/errors.js";
 import { MemoryBroker } from "../brokers/memory/broker.js";
 import { SeededRandom } from "../brokers/memory/random.js";
 import { MAX_ATTEMPTS, startDelivery, ticks } from "./deliver.js";
-import type { FaultStep } from "./faults.js";
+import type { DeliveryStep } from "./delivery-plan.js";
 import type { LoadedHandler } from "./handler.js";
 import { ManualClock } from "./manual-clock.js";
 import type { CertifyMessage, Semantics, ScheduleRun } from "./types.js";
@@ -19,7 +19,7 @@ export const LOCK_MS = 30_000;
 export async function runBrokerPlan(
   handler: LoadedHandler,
   messages: readonly CertifyMessage[],
-  plan: readonly FaultStep[],
+  plan: readonly DeliveryStep[],
   semantics: Semantics,
 ): Promise<ScheduleRun> {
   const byId = new Map(messages.map((m) => [m.id, m]));

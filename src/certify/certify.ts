@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { UsageError } from "../core/errors.js";
 import { type CertifyCase, defaultBody, faultCaseArbitrary, scheduleCaseArbitrary } from "./arbitrary.js";
 import { runBrokerPlan } from "./broker-run.js";
-import { faultMechanisms } from "./faults.js";
+import { deliveryPlanMechanisms } from "./delivery-plan.js";
 import type { LoadedHandler } from "./handler.js";
 import { diffJson, formatDiffEntry, jsonEqual, nonJsonPath } from "./json.js";
 import { runReference, runSchedule } from "./run-schedule.js";
@@ -33,7 +33,7 @@ export async function runCase(handler: LoadedHandler, c: CertifyCase, semantics:
   await handler.reset();
   const run = mode === "memory" ? await runBrokerPlan(handler, c.messages, c.faults ?? [], semantics) : await runSchedule(handler, c.messages, c.schedule ?? []);
   const diff = diffJson(reference.snapshot, run.actual);
-  const used = c.schedule ? mechanisms(c.messages, c.schedule) : faultMechanisms(c.faults ?? []);
+  const used = c.schedule ? mechanisms(c.messages, c.schedule) : deliveryPlanMechanisms(c.faults ?? []);
   return { ...run, expected: reference.snapshot, equal: diff.length === 0, diff, mechanisms: used };
 }
 
@@ -58,6 +58,12 @@ export interface PropertyOptions {
   mode: DeliveryMode;
   /** Called after each case: cases so far and whether a failure was found. */
   onProgress?: (executed: number, failed: boolean) => void;
+  /** Called as each case starts (preflight, generated, shrink step, final re-run), naming it. */
+  onCase?: (label: string, c: CertifyCase) => void;
+  /** Start at this generated case instead of the first (fast-check's replay path), to continue a run in a fresh process. */
+  startAt?: number;
+  /** Check the reference first (default true; a continued run has done so already). */
+  preflight?: boolean;
 }
 
 /**
@@ -66,19 +72,26 @@ export interface PropertyOptions {
  * A bad handler (UsageError, e.g. handle() throws in the reference run) is rethrown, never shrunk.
  */
 export async function certifyHandler(handler: LoadedHandler, options: PropertyOptions): Promise<CertifyRun> {
-  await preflight(handler);
+  if (options.preflight !== false) await preflight(handler, options.onCase);
+  const startAt = options.startAt ?? 0;
   const body = bodyArbitrary(handler);
   const cases = options.mode === "memory" ? faultCaseArbitrary(body) : scheduleCaseArbitrary(options.semantics, body);
   let fatal: unknown;
   let executed = 0;
   let failed = false;
+  let firstFailure = 0;
   const property = fc.asyncProperty(cases, async (c) => {
     if (fatal) return true;
+    options.onCase?.(failed ? `shrink step ${executed - firstFailure + 1}` : `run ${startAt + executed + 1}`, c);
     try {
       const run = await runCase(handler, c, options.semantics, options.mode);
       executed += 1;
+      if (!failed && !run.equal) firstFailure = executed;
       failed ||= !run.equal;
       options.onProgress?.(executed, failed);
+      // One turn of the event loop per case: timers, signals and errors the handler left behind
+      // (an unhandled rejection, a throw in a timer) surface now, not after the whole run.
+      await new Promise((resolve) => setImmediate(resolve));
       return run.equal;
     } catch (err) {
       // handle() throws are caught as nacks; anything that escapes is a bad handler (GauntletError)
@@ -87,13 +100,14 @@ export async function certifyHandler(handler: LoadedHandler, options: PropertyOp
       return true;
     }
   });
-  const details = await fc.check(property, { seed: options.seed, numRuns: options.runs });
+  const details = await fc.check(property, { seed: options.seed, numRuns: options.runs, ...(startAt > 0 ? { path: String(startAt) } : {}) });
   if (fatal) throw fatal;
   if (details.failed && !details.counterexample) throw details.errorInstance;
   const counterexample = details.counterexample?.[0];
   const result: CertifyRun = { certified: !details.failed, runs: executed, shrinks: details.numShrinks };
   if (counterexample) {
     result.counterexample = counterexample;
+    options.onCase?.("the minimal counterexample, run again", counterexample);
     result.failure = await runCase(handler, counterexample, options.semantics, options.mode);
     result.path = details.counterexamplePath ?? undefined;
   }
@@ -101,10 +115,11 @@ export async function certifyHandler(handler: LoadedHandler, options: PropertyOp
 }
 
 /** Check the handler before property runs: the reference must succeed and be repeatable. */
-async function preflight(handler: LoadedHandler): Promise<void> {
+async function preflight(handler: LoadedHandler, onCase: PropertyOptions["onCase"]): Promise<void> {
   const sample: CertifyMessage[] = fc
     .sample(bodyArbitrary(handler), { seed: 1, numRuns: 3 })
     .map((body, i) => ({ id: `m${i + 1}`, key: `k${(i % 2) + 1}`, body }));
+  onCase?.("preflight (reference runs: each message once, in order)", { messages: sample });
   const outcomes = [];
   for (const m of sample) {
     await handler.reset();
@@ -134,9 +149,11 @@ async function preflight(handler: LoadedHandler): Promise<void> {
 function bodyArbitrary(handler: LoadedHandler): fc.Arbitrary<Json> {
   const make = handler.module.arbitraryBody;
   if (!make) return defaultBody;
+  const end = handler.trace("arbitraryBody(fc)");
   const arb = make(fc);
+  end();
   if (!(arb instanceof fc.Arbitrary)) throw new UsageError(`handler ${handler.path}: arbitraryBody(fc) must return a fast-check arbitrary`, "e.g. export const arbitraryBody = (fc) => fc.record({ amount: fc.nat() })");
   const bad = fc.sample(arb as fc.Arbitrary<unknown>, { seed: 1, numRuns: 5 }).map((b) => (b === undefined ? "$" : nonJsonPath(b))).find(Boolean);
-  if (bad) throw new UsageError(`handler ${handler.path}: arbitraryBody(fc) produced a body that is not plain JSON at ${bad}`);
+  if (bad) throw new UsageError(`handler ${handler.path}: arbitraryBody(fc) produced a body that is not plain JSON at ${bad}`, "return plain JSON from arbitraryBody: objects, arrays, strings, finite numbers, booleans and null");
   return arb as fc.Arbitrary<Json>;
 }

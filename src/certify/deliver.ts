@@ -1,9 +1,9 @@
 import { UsageError, describeError } from "../core/errors.js";
-import type { LoadedHandler } from "./handler.js";
+import { DEFAULT_HANDLER_TIMEOUT_MS, type LoadedHandler, formatTimeout } from "./handler.js";
 import type { CertifyMessage } from "./types.js";
 
-/** Real-time limit on one handle() call; a handler that hangs is a bad handler (exit 3). */
-export const HANDLE_TIMEOUT_MS = 10_000;
+/** Default real-time limit on one handle() call (`--timeout`); a handler that hangs is a bad handler (exit 3). */
+export const HANDLE_TIMEOUT_MS = DEFAULT_HANDLER_TIMEOUT_MS;
 
 /** Failed deliveries of one copy before it is dead-lettered (a broker's max delivery count). */
 export const MAX_ATTEMPTS = 10;
@@ -28,20 +28,23 @@ export function startDelivery(handler: LoadedHandler, message: CertifyMessage, d
   const lock = new AbortController();
   const context = { deliveryCount, redelivered: deliveryCount > 1, signal: lock.signal, storeDir: handler.env.storeDir };
   const module = handler.module;
+  const ms = handler.timeoutMs;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       lock.abort(new Error("timed out"));
-      reject(new UsageError(`handler ${handler.path}: handle() of message ${message.id} did not finish within ${HANDLE_TIMEOUT_MS} ms`, "handle() must settle; see docs/certify.md"));
-    }, HANDLE_TIMEOUT_MS); // kept referenced: a handler that never settles must still end in this error
-
+      reject(new UsageError(`handler ${handler.path}: handle() of message ${message.id} did not settle within ${formatTimeout(ms)}`, "handle() must settle; raise the limit with --timeout if it is legitimately slow (see docs/certify.md)"));
+    }, ms); // kept referenced: a handler that never settles must still end in this error
   });
+  const end = handler.trace(`handle() of ${message.id}`);
   const run = (async (): Promise<Attempt> => {
     try {
       await module.handle(structuredClone(message), context);
       return { ok: true };
     } catch (err) {
       return { ok: false, error: describeError(err) };
+    } finally {
+      end();
     }
   })();
   const done = Promise.race([run, timeout]).finally(() => clearTimeout(timer));

@@ -7,7 +7,19 @@ import { nonJsonPath } from "./json.js";
 import type { HandlerEnv, HandlerModule, Json } from "./types.js";
 
 const REQUIRED = ["handle", "snapshot", "reset"] as const;
+/** Real-time limit on one call into the handler (import, handle, reset, snapshot, restart) unless configured. */
+export const DEFAULT_HANDLER_TIMEOUT_MS = 10_000;
 const EXTENSIONS = [".js", ".mjs", ".cjs", ".ts", ".mts"];
+/** Observes calls into the handler: called as a call starts, returns the function that marks its end. */
+export type CallTracer = (call: string) => () => void;
+
+/** How a handler is called: the time limit of each call, and who observes the calls. */
+export interface HandlerOptions {
+  /** Real-time limit of each call, in ms (default 10 s). */
+  timeoutMs?: number;
+  tracer?: CallTracer;
+}
+
 /** Imports so far in this process: each gets a URL Node's module cache has never seen, so no two loads or restarts share module state. */
 let instances = 0;
 
@@ -27,10 +39,13 @@ export class LoadedHandler {
     readonly env: HandlerEnv,
     /** The current instance (replaced by a re-import on restart). */
     public module: HandlerModule,
+    /** Real-time limit of each call into the handler, in ms. */
+    readonly timeoutMs: number,
+    private readonly tracer: CallTracer | undefined,
   ) {}
 
   /** Import and validate a handler file; bad files throw UsageError (exit 3) naming what is wrong. */
-  static async load(path: string, env: HandlerEnv): Promise<LoadedHandler> {
+  static async load(path: string, env: HandlerEnv, options: HandlerOptions = {}): Promise<LoadedHandler> {
     const absolutePath = resolve(path);
     let source: Buffer;
     try {
@@ -42,8 +57,14 @@ export class LoadedHandler {
     const ext = extname(absolutePath);
     if (!EXTENSIONS.includes(ext)) throw new UsageError(`handler ${path}: unsupported file type "${ext}"`, `use one of ${EXTENSIONS.join(", ")}`);
     const sha256 = createHash("sha256").update(source).digest("hex");
-    const module = await importHandler(path, absolutePath, `?gauntlet-instance=${++instances}`);
-    return new LoadedHandler(path, absolutePath, sha256, env, module);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_HANDLER_TIMEOUT_MS;
+    const end = options.tracer?.("import of the module");
+    try {
+      const module = await settleWithin(importHandler(path, absolutePath, `?gauntlet-instance=${++instances}`), timeoutMs, () => notSettled(path, "importing the module", timeoutMs));
+      return new LoadedHandler(path, absolutePath, sha256, env, module, timeoutMs, options.tracer);
+    } finally {
+      end?.();
+    }
   }
 
   /** Does the module export its own restart()? */
@@ -57,7 +78,17 @@ export class LoadedHandler {
       await this.call("restart", () => this.module.restart!(this.env));
       return;
     }
-    this.module = await importHandler(this.path, this.absolutePath, `?gauntlet-instance=${++instances}`);
+    const end = this.trace("re-import of the module (restart)");
+    try {
+      this.module = await settleWithin(importHandler(this.path, this.absolutePath, `?gauntlet-instance=${++instances}`), this.timeoutMs, () => notSettled(this.path, "re-importing the module (restart)", this.timeoutMs));
+    } finally {
+      end();
+    }
+  }
+
+  /** Tell the tracer a call into the handler starts; returns the function that marks its end. */
+  trace(call: string): () => void {
+    return this.tracer ? this.tracer(call) : noop;
   }
 
   /** reset(): drop every effect and all state, durable and in-memory. */
@@ -74,12 +105,39 @@ export class LoadedHandler {
   }
 
   private async call(name: string, fn: () => unknown): Promise<unknown> {
+    const end = this.trace(`${name}()`);
     try {
-      return await fn();
+      return await settleWithin((async () => fn())(), this.timeoutMs, () => notSettled(this.path, `${name}()`, this.timeoutMs));
     } catch (err) {
       if (err instanceof UsageError) throw err;
       throw new UsageError(`handler ${this.path}: ${name}() threw: ${describeError(err)}`, `${name}() must not fail; see docs/certify.md`);
+    } finally {
+      end();
     }
+  }
+}
+
+const noop = () => {};
+
+/** "10 s", "1.5 s", "250 ms". */
+export function formatTimeout(ms: number): string {
+  return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+function notSettled(path: string, what: string, ms: number): UsageError {
+  return new UsageError(`handler ${path}: ${what} did not settle within ${formatTimeout(ms)}`, `every call into the handler must settle; raise the limit with --timeout if it is legitimately slow (see docs/certify.md)`);
+}
+
+/** `promise`, or the error `onTimeout` makes when it has not settled within `ms` (the timer is cleared either way). */
+export async function settleWithin<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -106,7 +164,7 @@ async function importHandler(path: string, absolutePath: string, query: string):
     );
   }
   for (const optional of ["restart", "arbitraryBody"]) {
-    if (ns[optional] !== undefined && typeof ns[optional] !== "function") throw new UsageError(`handler ${path}: export ${optional} must be a function`);
+    if (ns[optional] !== undefined && typeof ns[optional] !== "function") throw new UsageError(`handler ${path}: export ${optional} must be a function`, "export it as a function, or remove the export");
   }
   return ns as unknown as HandlerModule;
 }

@@ -1,5 +1,5 @@
 import { UsageError } from "../core/errors.js";
-import { parseBrokerUrl } from "../brokers/url.js";
+import { parseBrokerUrl } from "../environments/url.js";
 import type { DeliveryMode } from "./certify.js";
 import { IN_PROCESS } from "./repro.js";
 import { SEMANTICS, type Semantics } from "./types.js";

@@ -3,7 +3,7 @@ import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DeliveryMode } from "./certify.js";
-import type { FaultStep } from "./faults.js";
+import type { DeliveryStep } from "./delivery-plan.js";
 import { formatDiffEntry } from "./json.js";
 import type { Step } from "./schedule.js";
 import type { CertifyMessage, DiffEntry, Json, Semantics } from "./types.js";
@@ -31,7 +31,7 @@ export interface Certificate {
 export interface CertifyCounterexample {
   messages: CertifyMessage[];
   schedule?: Step[];
-  faults?: FaultStep[];
+  faults?: DeliveryStep[];
   mechanisms: string[];
   /** handle() calls the schedule made. */
   deliveries: number;
@@ -47,8 +47,8 @@ export interface CertifyResults {
   command: string;
   startedAt: string;
   finishedAt: string;
-  /** true: certified idempotent; false: a counterexample was found. */
-  verdict: boolean;
+  /** true: certified idempotent; false: a counterexample was found; "unknown": interrupted before either. */
+  verdict: boolean | "unknown";
   handler: { path: string; sha256: string };
   semantics: Semantics;
   broker: string;
@@ -61,6 +61,8 @@ export interface CertifyResults {
   wallMs: number;
   certificate?: Certificate;
   counterexample?: CertifyCounterexample;
+  /** Set when a signal stopped the run: which, how many cases had run, and the failing case if one was found (not shrunk). */
+  interrupted?: { signal: string; runsDone: number; failingCase?: { label: string; messages: CertifyMessage[]; schedule?: Step[]; faults?: DeliveryStep[] } };
   /** Set by replay: how often the repro failed. */
   replay?: { file: string; times: number; reproduced: number; handlerChanged: boolean };
   reproFile?: string;
@@ -126,13 +128,20 @@ export function formatCertify(r: CertifyResults, shownReportDir: string): string
   const lines: string[] = [];
   const verdict = r.replay
     ? `reproduced ${r.replay.reproduced} of ${r.replay.times} run${r.replay.times === 1 ? "" : "s"}`
-    : r.verdict
-      ? "CERTIFIED idempotent"
-      : "NOT IDEMPOTENT";
+    : r.interrupted
+      ? `INTERRUPTED by ${r.interrupted.signal} after ${r.interrupted.runsDone} of ${r.requestedRuns} runs: ${r.interrupted.failingCase ? "NOT IDEMPOTENT (a failing case was found; not shrunk)" : "no verdict"}`
+      : r.verdict === true
+        ? "CERTIFIED idempotent"
+        : "NOT IDEMPOTENT";
   lines.push(`${r.replay ? "replay" : "certify"} ${r.handler.path}: ${verdict}`);
   const shrinks = r.shrinks ? ` (${r.shrinks} shrink steps)` : "";
   lines.push(`  semantics: ${r.semantics}   deliveries: ${r.broker}   runs: ${r.runs}${shrinks}   seed: ${r.seed}`);
   if (r.replay?.handlerChanged) lines.push("  note: the handler file changed since the repro was written (sha256 differs)");
+  const f = r.interrupted?.failingCase;
+  if (f) {
+    lines.push("", `failing case (${f.label}, not shrunk):`, ...indent(f.messages.map((m) => `${m.id}  key ${m.key}  body ${json(m.body)}`)));
+    lines.push(...indent((f.schedule ?? f.faults ?? []).map((step, i) => `${i + 1}. ${JSON.stringify(step)}`)));
+  }
   const c = r.counterexample;
   if (c) {
     lines.push("", `messages (send order):`, ...indent(c.messages.map((m) => `${m.id}  key ${m.key}  body ${json(m.body)}`)));

@@ -1,8 +1,8 @@
 import { writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { UsageError } from "../core/errors.js";
-import type { FaultStep } from "./faults.js";
-import { faultViolations } from "./faults.js";
+import type { DeliveryStep } from "./delivery-plan.js";
+import { deliveryPlanViolations } from "./delivery-plan.js";
 import { nonJsonPath } from "./json.js";
 import { type Step, scheduleViolations } from "./schedule.js";
 import { type CertifyMessage, type Json, SEMANTICS, type Semantics } from "./types.js";
@@ -31,7 +31,7 @@ export interface CertifyRepro {
   mechanisms: string[];
   messages: CertifyMessage[];
   schedule?: Step[];
-  faults?: FaultStep[];
+  faults?: DeliveryStep[];
   /** The snapshots seen when it was found, for the reader (replay recomputes both). */
   expected?: Json;
   actual?: Json;
@@ -95,7 +95,7 @@ export function validateCertifyRepro(raw: unknown, source: string): CertifyRepro
   if (inProcess !== (r.schedule !== undefined) || (r.schedule === undefined) === (r.faults === undefined)) {
     throw new UsageError(`${source}: an in-process repro needs "schedule", a broker repro needs "faults" (exactly one of them)`, fix);
   }
-  const problems = r.schedule ? scheduleViolations(messages, r.schedule as Step[], r.semantics) : faultViolations(messages, r.faults as FaultStep[]);
+  const problems = r.schedule ? scheduleViolations(messages, r.schedule as Step[], r.semantics) : deliveryPlanViolations(messages, r.faults as DeliveryStep[]);
   if (problems.length) throw new UsageError(`${source}: the schedule is not allowed under ${r.semantics}: ${problems[0]}`, fix);
   return { gauntlet: "repro", version: 1, ...r, seed: r.seed ?? 0, mechanisms: r.mechanisms ?? [], messages } as CertifyRepro;
 }

@@ -11,9 +11,11 @@ export const COMPLETED = 8; // a complete the broker acknowledged
 export interface SettleStates {
   flags: Uint8Array;
   /** Chain heads with an acknowledged dead-letter, with its reason and history index. */
-  dlOk: Map<number, { reason?: string; index: number }>;
+  dlOk: Map<number, { reason?: string; index: number; brokerId?: string }>;
   /** Chain head → history index of the first acknowledged complete, and the brokerId ("" when unknown) it removed. */
   completeIndex: Int32Array;
+  /** Chain head → completion time of the first acknowledged complete (Infinity: none). */
+  completeTime: Float64Array;
   completedBy: string[];
   /** brokerIds of further acknowledged completes (producer duplicates). */
   moreCompletedBy: Map<number, string[]>;
@@ -25,7 +27,7 @@ export interface SettleStates {
 export function settleStates(view: HistoryView): SettleStates {
   const { chain, settleDelivery } = derive(view);
   const n = view.deliveries.length;
-  const out: SettleStates = { flags: new Uint8Array(n), dlOk: new Map(), completeIndex: new Int32Array(n), completedBy: new Array<string>(n), moreCompletedBy: new Map(), dlSettles: 0 };
+  const out: SettleStates = { flags: new Uint8Array(n), dlOk: new Map(), completeIndex: new Int32Array(n), completeTime: new Float64Array(n).fill(Infinity), completedBy: new Array<string>(n), moreCompletedBy: new Map(), dlSettles: 0 };
   const settles = view.settles;
   for (let k = 0; k < settles.length; k++) {
     const s = settles[k]!;
@@ -40,7 +42,7 @@ export function settleStates(view: HistoryView): SettleStates {
       out.flags[h]! |= DL_CAUSE;
       if (s.type === "ok" && !(out.flags[h]! & DL_OK)) {
         out.flags[h]! |= DL_OK;
-        out.dlOk.set(h, { reason: s.reason, index: s.completeIndex ?? s.invokeIndex });
+        out.dlOk.set(h, { reason: s.reason, index: s.completeIndex ?? s.invokeIndex, brokerId: di >= 0 ? view.deliveries[di]!.delivery.brokerId : undefined });
       }
     } else if (s.outcome === "complete" && s.type === "ok") {
       const broker = (di >= 0 ? view.deliveries[di]!.delivery.brokerId : undefined) ?? "";
@@ -50,6 +52,7 @@ export function settleStates(view: HistoryView): SettleStates {
         else out.moreCompletedBy.set(h, [broker]);
       } else {
         out.completeIndex[h] = s.completeIndex ?? s.invokeIndex;
+        out.completeTime[h] = s.completeTime ?? s.invokeTime;
         out.completedBy[h] = broker;
       }
       out.flags[h]! |= COMPLETED;

@@ -3,6 +3,7 @@ import type { History } from "../core/history.js";
 import type { DeliveryRecord, HistoryView } from "../history/views.js";
 import { Findings, listSome, verdictOf } from "./findings.js";
 import { COMPLETED, type CopyStats, DL_CAUSE, RESOLVED, type SettleStates, mainAttempts, settleStates } from "./dead-letter-state.js";
+import { unseenAttempts } from "./indeterminate.js";
 import { EntityInfo, derive, producerDuplicated } from "./indexes.js";
 import { toleranceNs, viewOf } from "./view.js";
 
@@ -29,6 +30,12 @@ export const deadLetter: Checker = {
     const deliveries = view.deliveries;
     let dlqCopies = 0;
 
+    /** The DLQ delivery of stored message `brokerId` in the DLQ chain starting at `x`, if any. */
+    const dlqCopy = (x: DeliveryRecord, brokerId: string): DeliveryRecord | undefined => {
+      for (let i = deliveries.indexOf(x); i >= 0; i = next[i]!) if (deliveries[i]!.delivery.brokerId === brokerId) return deliveries[i];
+      return undefined;
+    };
+
     /** Judge the first DLQ delivery `x` of a copy whose main-queue chain starts at `h` (-1 if never delivered there). */
     const checkDlq = (x: DeliveryRecord, h: number, attempts: number): void => {
       dlqCopies += 1;
@@ -39,8 +46,13 @@ export const deadLetter: Checker = {
       const dl = h >= 0 ? states.dlOk.get(h) : undefined;
       const where = dl ? [dl.index, x.index] : [x.index];
       if (reason === MAX_DELIVERY_REASON) {
+        // A count the broker reports is the truth; without one, indeterminate reads of the entity
+        // (checkers/indeterminate.ts) may have been delivery attempts the history does not show.
+        const counted = typeof x.delivery.deliveryCount === "number";
         const seen = Math.max(attempts, x.delivery.deliveryCount ?? 0);
-        if (max !== undefined && seen < max && f.report("dlq-premature"))
+        const unseen = counted || max === undefined || seen >= max ? 0 : unseenAttempts(view, entity);
+        if (unseen > 0 && seen + unseen >= max!) f.count("dlq-premature-unproven");
+        else if (max !== undefined && seen < max && f.report("dlq-premature"))
           f.example("dlq-premature", { indexes: where, id, entity, attempts: seen, max, explanation: `message ${id} was dead-lettered for exceeding the delivery limit after ${seen} of ${max} deliveries.` });
       } else if (!(flags & DL_CAUSE)) {
         if (f.report("dlq-unexpected"))
@@ -51,8 +63,11 @@ export const deadLetter: Checker = {
         if (f.report("dlq-unexpected"))
           f.example("dlq-unexpected", { indexes: [states.completeIndex[h]!, x.index], id, entity, explanation: `message ${id} appeared in the dead-letter queue of ${entity} although a complete of it had been acknowledged.` });
       }
-      if (dl && dl.reason !== undefined && reason !== dl.reason && f.report("dlq-reason-mismatch"))
-        f.example("dlq-reason-mismatch", { indexes: where, id, entity, expected: dl.reason, actual: reason, explanation: `message ${id} was dead-lettered with reason "${dl.reason}" but the DLQ reports "${reason ?? "(none)"}".` });
+      // A producer duplicate stores the id twice: compare the reason of the very message dead-lettered.
+      const same = dl?.brokerId !== undefined && x.delivery.brokerId !== undefined && dl.brokerId !== x.delivery.brokerId ? dlqCopy(x, dl.brokerId) : x;
+      const actual = same?.delivery.deadLetterReason;
+      if (dl && same && dl.reason !== undefined && actual !== dl.reason && f.report("dlq-reason-mismatch"))
+        f.example("dlq-reason-mismatch", { indexes: [...where.slice(0, -1), same.index], id, entity, expected: dl.reason, actual, explanation: `message ${id} was dead-lettered with reason "${dl.reason}" but the DLQ reports "${actual ?? "(none)"}".` });
     };
 
     for (const h of heads) {
@@ -68,6 +83,9 @@ export const deadLetter: Checker = {
       // Fast path: delivered once, under the limit, not in the DLQ.
       if (inDlq < 0 && next[h]! < 0 && max !== undefined && max > Math.max(1, first.delivery.deliveryCount ?? 0)) continue;
       const stats = mainAttempts(view, h, producerDuplicated(msg[h]), max);
+      // Delivered again after an acknowledged complete: that is the duplicates checker's
+      // duplicate-redelivery, not a missed dead-lettering.
+      if (stats.beyond && states.completeTime[h]! <= stats.beyond.invokeTime) stats.beyond = undefined;
       if (stats.beyond && f.report("dlq-missing"))
         f.example("dlq-missing", { indexes: [first.index, stats.beyond.index], id, entity, max, explanation: `message ${id} was delivered for attempt ${stats.beyondAttempt} although the delivery limit is ${max}; it should have been dead-lettered.` });
       if (inDlq >= 0) checkDlq(deliveries[inDlq]!, h, stats.attempts);
@@ -110,7 +128,7 @@ function checkLimitReached(
   if (drainAt === undefined) pending.add(dlq);
   // Only provable once the last lock had certainly ended before the DLQ was drained, and no
   // indeterminate read of the entity (a timed-out receive-and-delete) may have taken it.
-  else if (view.drained.has(entity) && stats.lockEnd + eps < drainAt && !view.uncertainReads.has(entity) && f.report("dlq-missing"))
+  else if (view.drained.has(entity) && stats.lockEnd + eps < drainAt && unseenAttempts(view, entity) === 0 && f.report("dlq-missing"))
     f.example("dlq-missing", { indexes: [first.index], id, entity, max, explanation: `message ${id} was delivered ${stats.attempts} times (limit ${max}) and never completed, yet the drained dead-letter queue did not hold it.` });
 }
 

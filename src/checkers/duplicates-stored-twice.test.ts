@@ -17,10 +17,18 @@ describe("duplicates: two broker ids for one message id", () => {
   };
   const check = (b: HistoryBuilder) => duplicates.check(b.ops, { setup: b.setup });
 
-  it("is named duplicated / duplicate-producer under an exactly-once claim", () => {
+  it("is named duplicated / duplicate-stored (not blamed on a producer retry: one send, no retry) under an exactly-once claim", () => {
     const r = check(build(true, "0:6"));
     expect(r.valid).toBe(false);
-    expect(Object.keys(r.anomalies ?? {}).sort()).toEqual(["duplicate-producer", "duplicated"]);
+    expect(Object.keys(r.anomalies ?? {}).sort()).toEqual(["duplicate-stored", "duplicated"]);
+  });
+
+  it("is named duplicate-producer when the history shows the producer retrying", () => {
+    const b = build(true, "0:6");
+    const retried = new HistoryBuilder(b.setup);
+    retried.send("p1", "q", ["m1"], "info").send("p1.1", "q", ["m1"], "ok", true);
+    for (const op of b.ops.slice(4)) retried.op(op.process, op.type, op.f, op.value);
+    expect(Object.keys(check(retried).anomalies).sort()).toEqual(["duplicate-producer", "duplicated"]);
   });
 
   it("is counted, not failed, without the claim; never called a redelivery after complete", () => {

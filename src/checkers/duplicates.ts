@@ -12,7 +12,7 @@ import { viewOf } from "./view.js";
 export const duplicates: Checker = {
   name: "duplicates",
   description: "no message is delivered again after it was completed or deleted; producer duplicates and redeliveries are counted",
-  anomalies: ["duplicate-redelivery", "duplicate-producer", "duplicated", "redelivered"],
+  anomalies: ["duplicate-redelivery", "duplicate-producer", "duplicate-stored", "duplicated", "redelivered"],
   check(history: History, context) {
     const view = viewOf(history, context);
     const { heads, next, chain, msg, settleDelivery } = derive(view);
@@ -69,9 +69,13 @@ export const duplicates: Checker = {
         const prev = byBroker ? same : seen[seen.length - 1];
         seen.push(d);
         if (multi && same === undefined) {
-          if (!exactlyOnce) f.count("duplicate-producer");
-          else if (f.report("duplicate-producer"))
-            f.example("duplicate-producer", { indexes: [first.index, d.index], id, entity, explanation: `message ${id} was stored twice (broker ids ${first.delivery.brokerId ?? "?"} and ${bid}): a producer retry, by the application or inside the client, though exactly-once is claimed.` });
+          // Blame the producer only when the history shows it sending the id again.
+          const byProducer = producerDuplicated(msg[h]);
+          const name = byProducer ? "duplicate-producer" : "duplicate-stored";
+          const cause = byProducer ? "the history shows the producer sending it again" : "the history shows one send and no retry, so the client library or the broker stored it twice";
+          if (!exactlyOnce) f.count(name);
+          else if (f.report(name))
+            f.example(name, { indexes: [first.index, d.index], id, entity, explanation: `message ${id} was stored twice (broker ids ${first.delivery.brokerId ?? "?"} and ${bid}): ${cause}, though exactly-once is claimed.` });
           continue;
         }
         const completedAt = byBroker ? doneByBroker.get(`${h}\u0000${bid}`) : doneAt[h]!;
@@ -90,7 +94,7 @@ export const duplicates: Checker = {
       }
     }
 
-    const valid = f.total("duplicate-redelivery") > 0 || (exactlyOnce && f.any(["duplicate-producer", "duplicated"])) ? false : true;
+    const valid = f.total("duplicate-redelivery") > 0 || (exactlyOnce && f.any(["duplicate-producer", "duplicate-stored", "duplicated"])) ? false : true;
     return f.result(valid, { stats: { deliveries: deliveries.length } });
   },
 };

@@ -23,6 +23,8 @@ const EXPECTED: Record<string, [string, Verdict, string]> = {
   "invalid-dlq-premature.jsonl": ["dead-letter", false, "dlq-premature"],
   "invalid-dlq-unexpected.jsonl": ["dead-letter", false, "dlq-unexpected"],
   "unknown-no-drain.jsonl": ["at-least-once", "unknown", "unseen"],
+  "unknown-drain-before-ack.jsonl": ["at-least-once", "unknown", "unseen"],
+  "invalid-poll-skip.jsonl": ["kafka-log", false, "poll-skip"],
 };
 const VALID = ["valid-queue.jsonl", "valid-topic-fanout.jsonl", "valid-dead-letter.jsonl", "valid-redelivery-after-expiry.jsonl"];
 const all = Object.values(CHECKERS);

@@ -72,14 +72,22 @@ class Locks {
     return duration === undefined ? undefined : d.invokeTime + duration;
   }
 
-  /** The lock of delivery i as known at time t: its base, raised by renewals acknowledged before t. */
-  private heldAt(i: number, base: number, t: number): number {
+  /**
+   * The lock of delivery i as known at time t: its base, raised by renewals acknowledged before t.
+   * With `upper`, the latest it may have lasted: a renewal with no reply invoked before t may have
+   * taken effect just before the lock ran out, adding up to one lock duration each.
+   */
+  private heldAt(i: number, base: number, t: number, upper = false): number {
     let held = base;
+    let uncertain = 0;
     for (let r = this.derived.renewHead[i]!; r >= 0; r = this.derived.renewNext[r]!) {
       const x = this.view.renews[r]!;
       if (x.type === "ok" && x.lockedUntil !== undefined && x.completeTime !== undefined && x.completeTime < t && x.lockedUntil > held) held = x.lockedUntil;
+      else if (upper && (x.type === "info" || x.type === "invoke") && x.invokeTime < t) uncertain += 1;
     }
-    return held;
+    if (uncertain === 0) return held;
+    const duration = this.info.lockDurationNs(this.view.deliveries[i]!.delivery.entity);
+    return duration === undefined ? Infinity : held + uncertain * duration;
   }
 
   /** True when `second` was delivered while `first`'s lock was held and not released. */
@@ -143,7 +151,7 @@ class Locks {
 
   private expired(i: number, t: number): boolean {
     const base = this.base(this.view.deliveries[i]!);
-    return base !== undefined && t > this.heldAt(i, base, t) + this.eps;
+    return base !== undefined && t > this.heldAt(i, base, t, true) + this.eps;
   }
 
   private reportSettle(d1: DeliveryRecord, x: HistoryView["settles"][number], explanation: string, d2?: DeliveryRecord): void {

@@ -4,6 +4,8 @@ import { atLeastOnce } from "./at-least-once.js";
 import { atMostOnce } from "./at-most-once.js";
 import { deadLetter } from "./dead-letter.js";
 import { duplicates } from "./duplicates.js";
+import { failover } from "./failover.js";
+import { kafkaLog } from "./kafka-log.js";
 import { lockExpiry } from "./lock-expiry.js";
 import { orderingPerKey } from "./ordering-per-key.js";
 
@@ -15,6 +17,8 @@ export const CHECKERS: Readonly<Record<string, Checker>> = Object.freeze({
   [lockExpiry.name]: lockExpiry,
   [deadLetter.name]: deadLetter,
   [atMostOnce.name]: atMostOnce,
+  [failover.name]: failover,
+  [kafkaLog.name]: kafkaLog,
 });
 
 /** Look a checker up by name; an unknown name fails with the list of known ones. */

@@ -10,13 +10,14 @@ export function unknownResult(reason: string, error?: string): CheckResult {
 
 /**
  * Run a checker so that it never throws: an exception becomes "unknown" with the error, and an
- * empty history, or one without a single send, is "unknown" because there is nothing to judge.
+ * empty history, or one without a single send or delivery, is "unknown" because there is nothing to judge.
  */
 export function checkSafely(checker: Checker, history: History, context?: Partial<CheckContext>): CheckResult {
   try {
     if (history.length === 0) return unknownResult("the history is empty");
     const view = viewOf(history, context);
-    if (view.sends.length === 0) return unknownResult("the history has no send operations, so there is nothing to check");
+    // A delivery with no send at all is still judged: it is `unexpected` (a ghost), not "nothing to check".
+    if (view.sends.length === 0 && view.deliveries.length === 0) return unknownResult("the history has no send or delivery, so there is nothing to check");
     const result = checker.check(history, { ...context, setup: view.setup });
     if (!result || typeof result !== "object" || !("valid" in result)) return unknownResult(`checker ${checker.name} returned no result`);
     return result;

@@ -1,6 +1,8 @@
-import { mkdir } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { redact } from "../brokers/url.js";
+import type { BenchClient } from "../core/bench-client.js";
+import { onShutdown } from "./shutdown.js";
+import { redact } from "../environments/url.js";
 import { EXIT, UsageError } from "../core/errors.js";
 import { DEFAULTS, buildMatrix, parseDuration, parseList, parseModes, parseSizes } from "../bench/matrix.js";
 import { BenchProgress } from "../bench/progress.js";
@@ -9,9 +11,9 @@ import { writeBenchReport } from "../bench/report/write.js";
 import { prepareNative, runNative } from "../bench/native/index.js";
 import { intervalFor, runSendModes } from "../bench/run.js";
 import { evaluateThresholds, parseThreshold } from "../bench/thresholds.js";
-import type { BenchRun } from "../bench/types.js";
+import type { BenchRun, CellResult } from "../bench/types.js";
 import { positiveInt, shellQuote } from "./options.js";
-import { newRunId } from "./report-dir.js";
+import { ensureOutRoot, makeReportDir, newRunId } from "../report/report-dir.js";
 
 export interface SendModesCommandOptions {
   broker: string;
@@ -54,17 +56,32 @@ export async function sendModesCommand(options: SendModesCommandOptions): Promis
   // Before the matrix: memory:// has no native tool (usage error); PerfTest is installed on first use.
   if (o.native) await prepareNative(o.broker, say);
   const progress = new BenchProgress(o.progress !== false);
-  const reportDir = resolve(join(o.out, `bench-${newRunId()}`));
+  // Ctrl-C / SIGTERM: close the client (its destination is deleted) and keep what was measured.
+  const finished: CellResult[] = [];
+  let client: BenchClient | undefined;
+  const release = onShutdown(async (signal) => {
+    await client?.close().catch(() => {});
+    const reportDir = await makeReportDir(o.out, runId);
+    const partial = { gauntlet: "bench", version: 1, kind: "send-modes", broker: redact(o.broker), runId, command: rerunCommand(o), reportDir, interrupted: signal, cells: finished };
+    await writeFile(join(reportDir, "results.json"), `${JSON.stringify(partial, null, 2)}\n`);
+    process.stderr.write(`gauntlet: ${finished.length} finished cell(s) kept in ${relative(process.cwd(), join(reportDir, "results.json"))}\n`);
+  });
+  await ensureOutRoot(o.out);
+  const runId = `bench-${newRunId()}`;
   const record = await runSendModes({
     broker: o.broker,
     cells,
     timing: { warmupMs, durationMs, rate, messages, intervalMs: intervalFor(durationMs, messages) },
     settings: { sizes, inFlight, batch, modes, durationMs, warmupMs, ...(rate !== undefined ? { rate } : {}), ...(messages !== undefined ? { messages } : {}) },
     onCellStart: (c, i, n) => progress.start(c, i, n),
-    onCellDone: (c, i, n) => progress.done(c, i, n),
-  });
+    onCellDone: (c, i, n) => {
+      finished.push(c);
+      progress.done(c, i, n);
+    },
+    onClientOpen: (c) => (client = c),
+  }).finally(release);
   const native = o.native ? await runNative(o.broker, record.cells, { sizes, inFlight, durationMs }, say) : undefined;
-  await mkdir(reportDir, { recursive: true });
+  const reportDir = await makeReportDir(o.out, runId);
   const run: BenchRun = {
     ...record,
     ...(native ? { native } : {}),

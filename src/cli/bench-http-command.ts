@@ -1,14 +1,13 @@
-import { mkdir } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { ORDER_SERVICE_DEFECTS, isOrderServiceDefect } from "../../fixtures/order-service/server.js";
-import { redact } from "../brokers/url.js";
+import { ORDER_SERVICE_DEFECTS, isOrderServiceDefect } from "../bench/http/order-service.js";
+import { redact } from "../environments/url.js";
 import { EXIT, UsageError } from "../core/errors.js";
 import { runHttpBench } from "../bench/http/run.js";
 import { formatHttpText, writeHttpReport } from "../bench/http/report.js";
 import type { HttpBenchRun } from "../bench/http/types.js";
 import { parseDuration } from "../bench/matrix.js";
 import { positiveInt, shellQuote } from "./options.js";
-import { newRunId } from "./report-dir.js";
+import { ensureOutRoot, makeReportDir, newRunId } from "../report/report-dir.js";
 
 export interface BenchHttpCommandOptions {
   broker: string;
@@ -38,7 +37,8 @@ export async function benchHttpCommand(o: BenchHttpCommandOptions): Promise<numb
   if (o.defect !== undefined && !isOrderServiceDefect(o.defect)) {
     throw new UsageError(`--defect: unknown defect "${o.defect}"`, `one of ${Object.keys(ORDER_SERVICE_DEFECTS).join(", ")}`);
   }
-  const reportDir = resolve(join(o.out, `bench-http-${newRunId()}`));
+  await ensureOutRoot(o.out);
+  const runId = `bench-http-${newRunId()}`;
   const record = await runHttpBench({
     broker: o.broker,
     connections,
@@ -51,7 +51,7 @@ export async function benchHttpCommand(o: BenchHttpCommandOptions): Promise<numb
       if (o.progress !== false) process.stderr.write(`order service on ${url}; autocannon: ${connections} connections for ${durationMs / 1000} s …\n`);
     },
   });
-  await mkdir(reportDir, { recursive: true });
+  const reportDir = await makeReportDir(o.out, runId);
   const run: HttpBenchRun = { ...record, runId: reportDir.split("/").pop()!, command: rerunCommand(o), reportDir };
   await writeHttpReport(run);
   if (o.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);

@@ -1,6 +1,5 @@
-import { mkdir } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
-import { redact } from "../brokers/url.js";
+import { redact } from "../environments/url.js";
 import { EXIT } from "../core/errors.js";
 import { parseDuration } from "../bench/matrix.js";
 import { HEADER_BYTES } from "../bench/measure/payload.js";
@@ -8,7 +7,7 @@ import { formatRttText, writeRttReport } from "../bench/rtt/report.js";
 import { runRtt } from "../bench/rtt/run.js";
 import type { RttRun } from "../bench/rtt/types.js";
 import { positiveInt, shellQuote } from "./options.js";
-import { newRunId } from "./report-dir.js";
+import { makeReportDir, newRunId } from "../report/report-dir.js";
 
 export interface RttCommandOptions {
   broker: string;
@@ -29,8 +28,7 @@ export async function rttCommand(o: RttCommandOptions): Promise<number> {
   const size = Math.max(HEADER_BYTES, positiveInt("--size", o.size, 100, 16 * 1024 * 1024));
   const progress = o.progress !== false ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
   const record = await runRtt({ broker: o.broker, latencyMs, messages, inFlight, size, ...(progress ? { onProgress: progress } : {}) });
-  const reportDir = resolve(join(o.out, `bench-rtt-${newRunId()}`));
-  await mkdir(reportDir, { recursive: true });
+  const reportDir = await makeReportDir(o.out, `bench-rtt-${newRunId()}`);
   const run: RttRun = { ...record, runId: reportDir.split("/").pop()!, command: rerun(o), reportDir };
   await writeRttReport(run);
   if (o.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);

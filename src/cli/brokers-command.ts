@@ -3,6 +3,8 @@ import type { LocalService, ServiceState } from "../brokers/local/service.js";
 import { KNOWN_SERVICES, LOCAL_SERVICES, serviceByName } from "../brokers/local/services.js";
 import { alive, clearState, readState, writeState } from "../brokers/local/state.js";
 import { archiveLogs } from "../brokers/local/broker-logs.js";
+import { type ClusterUpOptions, clusterDown, clusterServiceFor, clusterSize, clusterStatuses, clusterUp, removeLeftovers } from "./brokers-cluster.js";
+import { CLUSTER_SERVICES } from "../brokers/local/rabbitmq-cluster-service.js";
 
 interface BrokerStatus {
   name: string;
@@ -33,17 +35,26 @@ function pick(names: string[]): LocalService<ServiceState>[] {
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 /** `gauntlet brokers install|up|down|status [names]`: local, Docker-free brokers and toxiproxy. */
-export async function brokersCommand(action: string, names: string[], options: { json?: boolean }): Promise<number> {
+export async function brokersCommand(action: string, names: string[], options: { json?: boolean } & ClusterUpOptions): Promise<number> {
+  const nodes = clusterSize(options);
   switch (action) {
     case "install":
       for (const service of pick(names)) await service.install(say);
       return 0;
     case "up":
+      if (nodes !== undefined && nodes > 1) {
+        if (!names.length) throw new UsageError("brokers up --nodes needs a broker name", "e.g. npx gauntlet brokers up rabbitmq --nodes 3");
+        for (const name of names) await clusterUp(clusterServiceFor(name), nodes, options);
+        return 0;
+      }
       for (const service of pick(names)) await up(service);
       return 0;
     case "down":
+      // Clusters (and networks crashed runs left) go first; then the single nodes.
+      for (const cluster of CLUSTER_SERVICES.filter((c) => !names.length || names.includes(c.base) || names.includes(c.name))) await clusterDown(cluster);
+      await removeLeftovers();
       // Stop in reverse order: the proxy before the brokers behind it.
-      for (const service of pick(names).reverse()) {
+      for (const service of names.length && names.every((n) => CLUSTER_SERVICES.some((c) => c.name === n)) ? [] : pick(names.filter((n) => !CLUSTER_SERVICES.some((c) => c.name === n))).reverse()) {
         const state = await readState<ServiceState>(service.name);
         const kept = state ? await archiveLogs(service, state) : [];
         if (state) await service.stop(state);
@@ -52,9 +63,18 @@ export async function brokersCommand(action: string, names: string[], options: {
       }
       return 0;
     case "status": {
-      const statuses = await Promise.all(KNOWN_SERVICES.map(statusOf));
-      if (options.json) say(JSON.stringify({ brokers: statuses }, null, 2));
-      else for (const s of statuses) say(`${s.name.padEnd(10)} installed: ${s.installed ? "yes" : "no "}  running: ${s.running ? `yes  ${s.url}` : "no"}${s.note ? `  (${s.note})` : ""}`);
+      // Names are checked as for the other actions (an unknown one is exit 3); none means all.
+      const statuses = await Promise.all((names.length ? pick(names).map((s) => s.name) : [...KNOWN_SERVICES]).map(statusOf));
+      const { clusters, leftovers } = await clusterStatuses();
+      if (options.json) say(JSON.stringify({ brokers: statuses, clusters, leftovers }, null, 2));
+      else {
+        for (const s of statuses) say(`${s.name.padEnd(10)} installed: ${s.installed ? "yes" : "no "}  running: ${s.running ? `yes  ${s.url}` : "no"}${s.note ? `  (${s.note})` : ""}`);
+        for (const c of clusters.filter((x) => x.nodes)) {
+          say(`${String(c.name)}  running: ${c.running ? "yes" : "no"}  partition handling: ${String(c.partitionHandling)}`);
+          for (const n of c.nodes as { name: string; url: string; pid: number; running: boolean }[]) say(`  ${n.name}  ${n.url}  pid ${n.pid}  ${n.running ? "up" : "down"}`);
+        }
+        if (leftovers.namespaces.length || leftovers.links.length) say(`leftovers (npx gauntlet brokers down removes dead ones): ${[...leftovers.namespaces, ...leftovers.links].join(", ")}`);
+      }
       return 0;
     }
     default:

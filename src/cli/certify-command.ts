@@ -1,23 +1,26 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
+import { parseDuration } from "../bench/matrix.js";
 import { UsageError } from "../core/errors.js";
-import { type CertifyRun, certifyHandler } from "../certify/certify.js";
-import { LoadedHandler } from "../certify/handler.js";
+import type { CertifyRun } from "../certify/certify.js";
+import { DEFAULT_HANDLER_TIMEOUT_MS } from "../certify/handler.js";
+import { type IsolatedCertify, certifyIsolated, replayIsolated, withCertifyTempDir } from "../certify/isolation/isolated-certify.js";
 import { IN_PROCESS, validateCertifyRepro, writeCertifyRepro } from "../certify/repro.js";
-import { replayCertify, resolveHandlerPath } from "../certify/replay.js";
+import { resolveHandlerPath } from "../certify/replay.js";
 import { deliveryModeOption, semanticsOption } from "../certify/options.js";
 import { type CertifyResults, certificateFor, formatCertify, gauntletVersion, writeCertifyReport } from "../certify/report.js";
 import { positiveInt, seedOption, shellQuote } from "./options.js";
 import { ProgressLine } from "./progress.js";
-import { makeReportDir, newRunId } from "./report-dir.js";
-import { onShutdown } from "./shutdown.js";
+import { makeReportDir, newRunId } from "../report/report-dir.js";
+import { onInterrupt, signalExitCode } from "./shutdown.js";
 
 export interface CertifyCommandOptions {
   runs?: string;
   seed?: string;
   broker?: string;
   semantics?: string;
+  timeout?: string;
   out: string;
   json?: boolean;
   progress?: boolean;
@@ -26,83 +29,92 @@ export interface CertifyCommandOptions {
 /** Property runs of `gauntlet certify` when --runs is absent. */
 export const DEFAULT_CERTIFY_RUNS = 100;
 
-/** A fresh store directory for the handler, removed when the command ends or is interrupted. */
-export async function withStoreDir<T>(fn: (storeDir: string) => Promise<T>): Promise<T> {
-  const storeDir = await mkdtemp(join(tmpdir(), "gauntlet-certify-"));
-  const cleanup = () => rm(storeDir, { recursive: true, force: true });
-  const release = onShutdown(cleanup);
-  try {
-    return await fn(storeDir);
-  } finally {
-    await cleanup();
-    release();
-  }
+/** --timeout: the real-time limit of each call into the handler. */
+export function handlerTimeoutOption(raw: string | undefined): number {
+  return parseDuration("--timeout", raw, DEFAULT_HANDLER_TIMEOUT_MS, 100);
 }
 
-/** Give the handler's restart() a chance to close connections before its store directory goes. */
-export async function closeQuietly(handler: LoadedHandler, storeDir: string): Promise<void> {
-  try {
-    await handler.module.restart?.({ storeDir });
-  } catch {
-    // the run is over; a failing restart() changes nothing now
-  }
-}
-
-/** `gauntlet certify HANDLER`: certify a consumer handler idempotent, or show the minimal schedule that breaks it. */
+/**
+ * `gauntlet certify HANDLER`: certify a consumer handler idempotent, or show the minimal schedule
+ * that breaks it. The handler runs in processes of its own (src/certify/isolation/): what it does
+ * to its process becomes an exit-3 verdict naming it. SIGINT/SIGTERM/SIGHUP stop the run at once
+ * with a partial report (exit 130/143/129).
+ */
 export async function certifyCommand(handlerPath: string, options: CertifyCommandOptions): Promise<number> {
   const runs = positiveInt("--runs", options.runs, DEFAULT_CERTIFY_RUNS);
   const seed = seedOption(options.seed);
   const semantics = semanticsOption(options.semantics);
   const mode = deliveryModeOption(options.broker);
+  const timeoutMs = handlerTimeoutOption(options.timeout);
   const broker = mode === "memory" ? "memory://" : IN_PROCESS;
   const startedAt = new Date().toISOString();
   const started = Date.now();
   const progress = new ProgressLine(options.progress !== false && !options.json);
-  const { handler, run } = await withStoreDir(async (storeDir) => {
-    const handler = await LoadedHandler.load(handlerPath, { storeDir });
-    try {
-      const run = await certifyHandler(handler, {
-        runs,
+  const interruption = onInterrupt();
+  let outcome: IsolatedCertify;
+  try {
+    outcome = await withCertifyTempDir((tempDir) =>
+      certifyIsolated({
+        handlerPath,
+        tempDir,
+        timeoutMs,
         seed,
         semantics,
         mode,
+        runs,
+        signal: interruption.signal,
         onProgress: (n, failed) => progress.update({ suite: "certify", run: Math.min(n, runs), runs, shrinks: Math.max(0, n - runs), failed }),
-      });
-      return { handler, run };
-    } finally {
-      progress.done();
-      await closeQuietly(handler, storeDir);
-    }
-  });
+      }),
+    );
+  } finally {
+    progress.done();
+    interruption.release();
+  }
   const runId = newRunId();
   const reportDir = await makeReportDir(options.out, runId);
-  const handlerShown = relative(process.cwd(), handler.absolutePath) || handlerPath;
-  const rerun = ["npx gauntlet certify", shellQuote(handlerShown), "--seed", String(seed), "--runs", String(runs), "--semantics", semantics, ...(mode === "memory" ? ["--broker", "memory://"] : [])].join(" ");
+  const handlerShown = relative(process.cwd(), outcome.handler?.absolutePath ?? resolve(handlerPath)) || handlerPath;
+  const rerun = ["npx gauntlet certify", shellQuote(handlerShown), "--seed", String(seed), "--runs", String(runs), "--semantics", semantics, ...(mode === "memory" ? ["--broker", "memory://"] : []), ...(options.timeout !== undefined ? ["--timeout", shellQuote(options.timeout)] : [])].join(" ");
   const results: CertifyResults = {
     runId,
     command: rerun,
     startedAt,
     finishedAt: new Date().toISOString(),
-    verdict: run.certified,
-    handler: { path: handlerShown, sha256: handler.sha256 },
+    verdict: outcome.interrupted ? (outcome.failingCase ? false : "unknown") : outcome.run.certified,
+    handler: { path: handlerShown, sha256: outcome.handler?.sha256 ?? (await sha256Of(handlerPath)) },
     semantics,
     broker,
     seed,
-    runs: run.runs,
+    runs: outcome.interrupted ? outcome.executed : outcome.run.runs,
     requestedRuns: runs,
-    shrinks: run.shrinks,
+    shrinks: outcome.interrupted ? 0 : outcome.run.shrinks,
     wallMs: Date.now() - started,
     rerunCommand: rerun,
     gauntletVersion: gauntletVersion(),
     node: process.version,
     reportDir,
   };
-  if (run.certified) {
+  if (outcome.interrupted) {
+    const signal = interruption.received() ?? "SIGINT";
+    const failing = outcome.failingCase;
+    results.interrupted = { signal, runsDone: outcome.executed, ...(failing ? { failingCase: { label: failing.label, ...failing.case } } : {}) };
+    await writeCertifyReport(results);
+    print(results, options.json === true);
+    return signalExitCode(signal);
+  }
+  if (outcome.run.certified) {
     results.certificate = certificateFor(results, mode);
-  } else await recordCounterexample(results, run);
+  } else await recordCounterexample(results, outcome.run);
   await writeCertifyReport(results);
   print(results, options.json === true);
-  return results.verdict ? 0 : 1;
+  return results.verdict === true ? 0 : 1;
+}
+
+async function sha256Of(path: string): Promise<string> {
+  try {
+    return createHash("sha256").update(await readFile(path)).digest("hex");
+  } catch {
+    return "";
+  }
 }
 
 async function recordCounterexample(results: CertifyResults, run: CertifyRun): Promise<void> {
@@ -140,6 +152,7 @@ export function print(results: CertifyResults, json: boolean): void {
 export interface CertifyReplayOptions {
   broker?: string;
   times?: string;
+  timeout?: string;
   out: string;
   json?: boolean;
 }
@@ -154,14 +167,17 @@ export async function replayCertifyCommand(file: string, options: CertifyReplayO
   const startedAt = new Date().toISOString();
   const started = Date.now();
   const handlerPath = resolveHandlerPath(repro, file);
-  const { handler, outcome } = await withStoreDir(async (storeDir) => {
-    const handler = await LoadedHandler.load(handlerPath, { storeDir });
-    try {
-      return { handler, outcome: await replayCertify(handler, repro, times) };
-    } finally {
-      await closeQuietly(handler, storeDir);
-    }
-  });
+  const timeoutMs = handlerTimeoutOption(options.timeout);
+  const interruption = onInterrupt();
+  let replayed: Awaited<ReturnType<typeof replayIsolated>>;
+  try {
+    replayed = await withCertifyTempDir((tempDir) => replayIsolated({ handlerPath, tempDir, timeoutMs, repro, times, signal: interruption.signal }));
+  } finally {
+    interruption.release();
+  }
+  if (replayed.interrupted) return signalExitCode(interruption.received() ?? "SIGINT");
+  const handler = replayed.handler;
+  const outcome = replayed.result;
   const runId = newRunId();
   const reportDir = await makeReportDir(options.out, runId);
   const shown = outcome.shown;
@@ -190,5 +206,5 @@ export async function replayCertifyCommand(file: string, options: CertifyReplayO
   results.counterexample = { messages: repro.messages, ...c, mechanisms: shown.mechanisms, deliveries: shown.deliveries, trace: shown.trace, expected: shown.expected, actual: shown.actual, diff: shown.diff };
   await writeCertifyReport(results);
   print(results, options.json === true);
-  return results.verdict ? 0 : 1;
+  return results.verdict === true ? 0 : 1;
 }

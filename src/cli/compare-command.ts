@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { type CellComparison, type Delta, compareRuns } from "../bench/compare.js";
-import { isBenchRun } from "../bench/report/write.js";
+import { benchRunProblem, isBenchRun } from "../bench/report/write.js";
 import type { BenchRun } from "../bench/types.js";
 import { EXIT, UsageError } from "../core/errors.js";
 
@@ -18,6 +18,8 @@ async function load(file: string): Promise<BenchRun> {
     throw new UsageError(`compare: cannot read ${file}: ${(err as Error).message}`, "pass two results.json files written by gauntlet bench");
   }
   if (!isBenchRun(value)) throw new UsageError(`compare: ${file} is not a gauntlet bench results.json`, "pass the results.json from a reports/bench-*/ directory");
+  const problem = benchRunProblem(value);
+  if (problem) throw new UsageError(`compare: ${file}: ${problem}`, "pass results.json files written by gauntlet bench send-modes, unedited");
   return value;
 }
 

@@ -1,4 +1,4 @@
-import { startEnvironment } from "../brokers/resolve.js";
+import { startEnvironment } from "../environments/start.js";
 import { CONFORMANCE_CHECKS, runConformance } from "../drivers/conformance/index.js";
 import { onShutdown } from "./shutdown.js";
 

@@ -10,8 +10,8 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
  */
 export async function emulatorCommand(kind: string, opts: { port?: string; config?: string; host?: string; json?: boolean } & EmulatorLimitFlags): Promise<number> {
   if (kind !== "servicebus") throw new UsageError(`emulator: unknown kind "${kind}"`, "expected: gauntlet emulator servicebus");
-  const port = opts.port === undefined ? 5672 : Number(opts.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0..65535, got "${opts.port}"`);
+  const port = opts.port === undefined ? 5672 : /^\d{1,5}$/.test(opts.port.trim()) ? Number(opts.port) : Number.NaN;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0..65535, got "${opts.port}"`, "e.g. --port 5672, or --port 0 for any free port");
   const limits = parseEmulatorLimits(opts);
   const customKey = process.env.GAUNTLET_SB_KEY;
   let emulator: ServiceBusEmulator;

@@ -1,7 +1,7 @@
 import { CHECKERS } from "../checkers/registry.js";
 import { DEFECTS } from "../brokers/memory/defects.js";
-import { SCHEMES } from "../brokers/url.js";
-import { SUITES } from "../../suites/index.js";
+import { SCHEMES } from "../environments/url.js";
+import { SUITES } from "../suites/index.js";
 
 /** `gauntlet list`: suites, checkers, broker schemes and the embedded broker's defect switches. */
 export async function listCommand(options: { json?: boolean }): Promise<number> {

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { EXIT, GauntletError } from "../core/errors.js";
+import { FAULT_NAMES } from "../core/faults.js";
 import { sendModesCommand } from "./bench-command.js";
 import { benchHttpCommand } from "./bench-http-command.js";
 import { rttCommand } from "./bench-rtt-command.js";
@@ -21,6 +22,11 @@ export async function main(argv: string[]): Promise<number> {
     code = c;
   };
   const program = buildProgram(setCode);
+  if (argv.length === 0) {
+    process.stderr.write(program.helpInformation());
+    process.stderr.write("gauntlet: no command given\n  fix: name one, e.g. npx gauntlet run (every suite on the embedded broker); npx gauntlet --help lists them\n");
+    return EXIT.usage;
+  }
   try {
     await program.parseAsync(argv, { from: "user" });
     return code;
@@ -48,7 +54,7 @@ function buildProgram(setCode: (code: number) => void): Command {
     .option("--out <dir>", "report root directory", "reports")
     .option("--json", "print results.json to stdout instead of the table")
     .option("--shrink-budget <seconds>", "stop shrinking this long after the first failure (default 60 on real brokers, unlimited on memory://)")
-    .option("--faults <names>", "inject fault windows generated with the workload: latency, bandwidth, timeout, reset-peer, cut, slicer, kill, pause, restart (see docs/faults.md)")
+    .option("--faults <names>", `inject fault windows generated with the workload: ${FAULT_NAMES.join(", ")} (see docs/faults.md; partition-* and *-leader need a cluster, docs/clusters.md)`)
     .option("--no-progress", "no progress line on stderr")
     .addOption(verbose)
     .action(async (suites: string[], opts) => setCode(await runCommand(suites, opts)));
@@ -81,6 +87,7 @@ function buildProgram(setCode: (code: number) => void): Command {
     .option("--seed <n>", "fast-check seed (printed; reuse it to rerun the same cases)")
     .option("--semantics <name>", "per-key-order (first deliveries of a key in send order) or unordered", "per-key-order")
     .option("--broker <url>", "deliver through a broker with injected faults (memory://) instead of the in-process scheduler")
+    .option("--timeout <time>", "limit of each call into the handler (and of a blocked event loop), e.g. 10s or 500ms (default 10s)")
     .option("--out <dir>", "report root directory", "reports")
     .option("--json", "print results.json to stdout")
     .option("--no-progress", "no progress line on stderr")
@@ -101,6 +108,9 @@ function buildProgram(setCode: (code: number) => void): Command {
     .argument("<action>", "install | up | down | status")
     .argument("[broker...]", "rabbitmq (default: every available one)")
     .option("--json", "status as JSON")
+    .option("--nodes <n>", "up: start a cluster of N nodes, each in its own network namespace (rabbitmq; see docs/clusters.md)")
+    .option("--partition-handling <mode>", "up --nodes: RabbitMQ cluster_partition_handling: pause_minority (default), autoheal or ignore")
+    .option("--mirrored", "up --nodes: mirror every classic queue on all nodes by policy (ha-mode: all)")
     .action(async (action: string, names: string[], opts) => setCode(await brokersCommand(action, names, opts)));
 
   const bench = program.command("bench").description("benchmarks that tell the truth: send modes, latency and throughput reports (see docs/benchmarks.md)");

@@ -1,6 +1,8 @@
 import { FAULT_NAMES, type FaultName, isFaultName } from "../core/faults.js";
 import { UsageError } from "../core/errors.js";
 
+export { shellQuote } from "../report/shell-quote.js";
+
 /** Parse a positive integer option, naming the option in the error. */
 export function positiveInt(name: string, raw: string | undefined, fallback: number, max = 1_000_000): number {
   if (raw === undefined) return fallback;
@@ -22,10 +24,6 @@ export function useColor(): boolean {
   return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 }
 
-/** A quoted shell word, for commands printed for people to copy. */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /** `--faults a,b`: known fault names (see docs/faults.md), deduplicated. */
 export function parseFaults(text: string | undefined): FaultName[] {

@@ -27,6 +27,8 @@ export interface Driver {
    * lock broken by less.
    */
   readonly clockToleranceMs?: number;
+  /** Whether the broker stores a batch send's messages all or none (written into the setup; default false). */
+  readonly atomicBatches?: boolean;
   /** Whether a crashed or closed client's locks return to the queue at once (else they expire). */
   readonly locksReleasedOnCrash: boolean;
   /** Create the entities (idempotent). Names are logical; a driver may prefix them. */
@@ -48,9 +50,18 @@ export interface DriverEvent {
   value: Record<string, unknown>;
 }
 
+/** Where the broker stored one sent message (Kafka: partition and offset). */
+export interface StoredAt {
+  partition: number;
+  offset: string;
+}
+
 export interface Producer {
-  /** Send one message, or a batch atomically when `messages.length > 1` and batch-send is supported. */
-  send(target: string, messages: readonly SentMessage[]): Promise<void>;
+  /**
+   * Send one message, or a batch atomically when `messages.length > 1` and batch-send is supported.
+   * A driver that knows where the broker stored each message returns that, in message order.
+   */
+  send(target: string, messages: readonly SentMessage[]): Promise<void | readonly (StoredAt | undefined)[]>;
   close(): Promise<void>;
 }
 

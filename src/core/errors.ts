@@ -14,9 +14,9 @@ export class GauntletError extends Error {
   }
 }
 
-/** Bad usage or configuration (exit 3): names the option and the fix. */
+/** Bad usage or configuration (exit 3): names the option and, always, the fix. */
 export class UsageError extends GauntletError {
-  constructor(message: string, fix?: string) {
+  constructor(message: string, fix: string) {
     super(message, EXIT.usage, fix);
   }
 }
@@ -35,7 +35,7 @@ export class HistoryFormatError extends UsageError {
     readonly line: number,
     detail: string,
   ) {
-    super(`${file}:${line}: ${detail}`, "each line must be one JSON op as described in docs/history-format.md");
+    super(`${file}:${line}: ${detail}`, "each line must be one JSON op of the shape and rules in docs/history-format.md");
   }
 }
 

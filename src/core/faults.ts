@@ -3,11 +3,57 @@
  * (generated and shrunk by fast-check with the workload); each window is recorded in the history
  * as a pair of `fault` ops on process "nemesis" and drawn as a band in the report.
  */
-export const NETWORK_FAULTS = ["latency", "bandwidth", "timeout", "reset-peer", "cut", "slicer"] as const;
-export const PROCESS_FAULTS = ["kill", "pause", "restart"] as const;
-export const FAULT_NAMES = [...NETWORK_FAULTS, ...PROCESS_FAULTS] as const;
 
-export type FaultName = (typeof FAULT_NAMES)[number];
+/** What kind of thing a fault breaks: the network between clients and broker, or the broker's process. */
+export type FaultKind = "network" | "process" | "partition" | "leader";
+
+/** One row of the fault table: what it does, and its parameters' defaults (see docs/faults.md). */
+export interface FaultInfo {
+  kind: FaultKind;
+  /** One line for help and errors. */
+  summary: string;
+  /** Parameters and their defaults (network faults: the toxiproxy toxic's attributes). */
+  defaults: Readonly<Record<string, number>>;
+}
+
+/**
+ * Every fault Gauntlet can inject, keyed by its name: the one vocabulary the CLI's help and
+ * validation, the environments' fault lists, the schedule generator and the proxies read.
+ */
+export const FAULTS = {
+  latency: { kind: "network", summary: "delay data by latency ± jitter ms", defaults: { latency: 100, jitter: 20 } },
+  bandwidth: { kind: "network", summary: "limit data to rate KB/s", defaults: { rate: 16 } },
+  timeout: { kind: "network", summary: "stop all data; close the connection after timeout ms (0: never)", defaults: { timeout: 200 } },
+  "reset-peer": { kind: "network", summary: "reset connections (TCP RST) after timeout ms", defaults: { timeout: 0 } },
+  cut: { kind: "network", summary: "disable the proxy: open connections drop, new ones are refused", defaults: {} },
+  slicer: { kind: "network", summary: "slice data into small chunks with delays between them", defaults: { average_size: 16, size_variation: 8, delay: 500 } },
+  kill: { kind: "process", summary: "SIGKILL the broker; it restarts on the same data when the window ends", defaults: {} },
+  pause: { kind: "process", summary: "SIGSTOP the broker; SIGCONT when the window ends", defaults: {} },
+  restart: { kind: "process", summary: "shut the broker down cleanly; start it again when the window ends", defaults: {} },
+  "partition-node": { kind: "partition", summary: "cluster: cut one node off from the others (Jepsen's isolate a node)", defaults: {} },
+  "partition-leader": { kind: "partition", summary: "cluster: cut the scenario queue's leader off from the others", defaults: {} },
+  "partition-halves": { kind: "partition", summary: "cluster: split the nodes into a majority and a minority", defaults: {} },
+  "partition-bridge": { kind: "partition", summary: "cluster: two halves that one node still sees both of", defaults: {} },
+  "kill-leader": { kind: "leader", summary: "cluster: SIGKILL the node leading the scenario's queue, resolved when the window opens", defaults: {} },
+  "pause-leader": { kind: "leader", summary: "cluster: SIGSTOP the leader; SIGCONT when the window ends", defaults: {} },
+  "restart-leader": { kind: "leader", summary: "cluster: restart the leader cleanly", defaults: {} },
+} as const satisfies Record<string, FaultInfo>;
+
+export type FaultName = keyof typeof FAULTS;
+
+/** Every fault name, in the table's order. */
+export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
+
+const ofKind = (kind: FaultKind): readonly FaultName[] => FAULT_NAMES.filter((n) => FAULTS[n].kind === kind);
+
+/** Faults between clients and broker (toxiproxy). */
+export const NETWORK_FAULTS = ofKind("network");
+/** Faults of a broker process Gauntlet started (on a cluster: one node). */
+export const PROCESS_FAULTS = ofKind("process");
+/** Between the nodes of a local cluster (docs/clusters.md): network partitions, Jepsen's names. */
+export const PARTITION_FAULTS = ofKind("partition");
+/** Process faults on the node that leads the scenario's queue, resolved when the window opens. */
+export const LEADER_FAULTS = ofKind("leader");
 
 /** Which clients' traffic a network fault hits (the broker decides what it can separate). */
 export type FaultScope = "all" | "producers" | "consumers";
@@ -27,7 +73,10 @@ export interface FaultStep {
 
 /** A fault in force, until stop() heals it. */
 export interface ActiveFault {
-  stop(): Promise<void>;
+  /** What the fault resolved to when it started (the nodes on each side, the leader it hit): recorded in the history. */
+  readonly detail?: Record<string, unknown>;
+  /** Heal; may return what was observed (did the broker see the partition, did the leader change), recorded too. */
+  stop(): Promise<void | Record<string, unknown>>;
 }
 
 /** What an environment can break, and how. */
@@ -41,6 +90,49 @@ export interface FaultInjector {
   close(): Promise<void>;
 }
 
+/** Whether `name` is in the fault table. */
 export function isFaultName(name: string): name is FaultName {
-  return (FAULT_NAMES as readonly string[]).includes(name);
+  return Object.hasOwn(FAULTS, name);
+}
+
+/** What a broker process Gauntlet started can suffer; each returns when the fault is in force. */
+export interface ProcessControl {
+  /** SIGKILL now; the returned function restarts it on the same data and ports. */
+  kill(): Promise<() => Promise<void>>;
+  /** SIGSTOP now; the returned function sends SIGCONT. */
+  pause(): Promise<() => Promise<void>>;
+  /** Clean shutdown now; the returned function starts it again. */
+  restart(): Promise<() => Promise<void>>;
+}
+
+/** One node of a local cluster, as the nemesis sees it. */
+export interface ClusterNodeHandle {
+  name: string;
+  ns: string;
+  address: string;
+  pid: number;
+}
+
+/** What a local cluster offers the nemesis; each broker family implements it (rabbitmq-cluster-control.ts). */
+export interface ClusterControl {
+  readonly nodes: readonly ClusterNodeHandle[];
+  /** SIGKILL node i's process group. */
+  kill(i: number): Promise<void>;
+  /** Clean shutdown of node i. */
+  shutdown(i: number): Promise<void>;
+  /** Start node i again on its data and wait until it serves clients. */
+  start(i: number): Promise<void>;
+  pause(i: number): void;
+  resume(i: number): void;
+  /** Is node i's process alive? */
+  running(i: number): boolean;
+  /** Index of the node leading the scenario's queue/partition now, if one can be told. */
+  leader(): Promise<number | undefined>;
+  /** Does some node see another as down or partitioned (did the fault bite)? */
+  partitionObserved(): Promise<boolean>;
+  /**
+   * After healing: wait until every node sees every other running; if the broker will not merge
+   * by itself (RabbitMQ's `ignore`), do what its docs tell an operator (restart the losing side).
+   */
+  settle(): Promise<void>;
 }

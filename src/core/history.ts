@@ -39,6 +39,9 @@ export interface SentMessage {
   key?: string;
   /** Payload size in bytes. */
   size?: number;
+  /** Kafka, on ok send completions: the partition and offset the broker stored it at. */
+  partition?: number;
+  offset?: string;
 }
 
 /** value of `send` ops: the target entity (queue or topic) and the messages (a batch when >1). */

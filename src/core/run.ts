@@ -66,6 +66,8 @@ export interface SuiteOutcome {
   error?: string;
   /** Something the reader should know about how the verdict was reached (e.g. shrinking cut short). */
   note?: string;
+  /** `gauntlet replay`: how many of the replays failed or were unknown. */
+  replayed?: { times: number; failures: number; unknowns: number };
 }
 
 /** What `gauntlet run` / `replay` / `check` produce: results.json. */
@@ -85,4 +87,6 @@ export interface RunSummary {
   reportDir: string;
   /** What the local broker (started by `gauntlet brokers up`) logged during the run, relative to reportDir. */
   brokerLogs?: string[];
+  /** Set when a signal stopped the run: the suites so far, and the verdict so far. */
+  interrupted?: string;
 }

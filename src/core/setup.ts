@@ -12,6 +12,8 @@ export interface SetupValue {
   entities: EntitySpec[];
   /** What the broker does with locks held by a client that crashes or closes. */
   locksReleasedOnCrash?: boolean;
+  /** The broker stores a send's messages all or none (Service Bus batches, memory://): an indeterminate batch one of whose messages was read is owed whole. */
+  atomicBatches?: boolean;
   /** Clock tolerance for lock comparisons, ms. */
   clockToleranceMs?: number;
   /** Guarantees the suite claims, which decide whether some anomalies fail the run. */

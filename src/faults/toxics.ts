@@ -1,4 +1,4 @@
-import type { FaultStep } from "../core/faults.js";
+import { FAULT_NAMES, FAULTS, type FaultStep } from "../core/faults.js";
 
 /** A toxiproxy toxic body for one network fault, with Gauntlet's defaults for missing params. */
 export interface ToxicBody {
@@ -9,14 +9,8 @@ export interface ToxicBody {
   attributes: Record<string, number>;
 }
 
-/** Defaults per fault; docs/faults.md lists them. */
-export const FAULT_DEFAULTS: Record<string, Record<string, number>> = {
-  latency: { latency: 100, jitter: 20 },
-  bandwidth: { rate: 16 },
-  timeout: { timeout: 200 },
-  "reset-peer": { timeout: 0 },
-  slicer: { average_size: 16, size_variation: 8, delay: 500 },
-};
+/** Defaults per fault, from core's fault table (docs/faults.md lists them). */
+export const FAULT_DEFAULTS: Readonly<Record<string, Readonly<Record<string, number>>>> = Object.fromEntries(FAULT_NAMES.map((n) => [n, FAULTS[n].defaults]));
 
 /** The toxic for a network fault; `cut` has none (the proxy is disabled instead). */
 export function toxicFor(step: FaultStep, id: string): ToxicBody | undefined {

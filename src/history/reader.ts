@@ -1,11 +1,16 @@
 import { readFile } from "node:fs/promises";
 import type { Op } from "../core/history.js";
 import { HistoryFormatError, UsageError } from "../core/errors.js";
+import { HistoryRules } from "./rules.js";
 import { opSchema } from "./schema.js";
 
-/** Parse JSONL text into ops, validating each line; errors name the file and line number. */
+/**
+ * Parse JSONL text into ops, validating each line's shape, its value's shape for its `f`, and
+ * the format rules (HISTORY_RULES); errors name the file, the line, the field and the rule.
+ */
 export function parseHistory(text: string, file = "<history>"): Op[] {
   const ops: Op[] = [];
+  const rules = new HistoryRules();
   let lineNo = 0;
   let start = 0;
   while (start < text.length) {
@@ -25,9 +30,12 @@ export function parseHistory(text: string, file = "<history>"): Op[] {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? `field "${issue.path.join(".")}"` : "op";
-      throw new HistoryFormatError(file, lineNo, `${where}: ${issue?.message ?? "invalid op"}`);
+      throw new HistoryFormatError(file, lineNo, `${where}: ${issue?.message ?? "invalid op"} (rule: line-shape)`);
     }
-    ops.push(parsed.data as Op);
+    const op = parsed.data as Op;
+    const broken = rules.check(op);
+    if (broken) throw new HistoryFormatError(file, lineNo, `field "${broken.field}": ${broken.detail} (rule: ${broken.rule})`);
+    ops.push(op);
   }
   return ops;
 }
@@ -39,7 +47,7 @@ export async function readHistory(path: string): Promise<Op[]> {
     text = await readFile(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read history ${path}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
+    throw new UsageError(`cannot read history ${path}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`, code === "ENOENT" ? "check the path; gauntlet run writes reports/<run-id>/history.jsonl" : "check the file can be read");
   }
   return parseHistory(text, path);
 }

@@ -4,9 +4,11 @@ import { z } from "zod";
  * The history op schema: the runtime validator for `gauntlet check` and the source of
  * schemas/history-op.schema.json (regenerate with `npm run schema`).
  */
+const offsetString = z.string().regex(/^\d+$/, "an offset is a decimal string of digits");
+
 const delivery = z
-  .object({
-    id: z.string(),
+  .looseObject({
+    id: z.string().describe("The message id as received (empty when a foreign message carried none)"),
     key: z.string().optional(),
     entity: z.string(),
     dlq: z.boolean().optional(),
@@ -15,15 +17,21 @@ const delivery = z
     redelivered: z.boolean().optional(),
     lockToken: z.string().optional(),
     lockedUntil: z.number().optional(),
-    partition: z.number().int().optional(),
-    offset: z.string().optional(),
+    partition: z.number().int().nonnegative().optional(),
+    offset: offsetString.optional(),
     deadLetterReason: z.string().optional(),
     deadLetterDescription: z.string().optional(),
     deferred: z.boolean().optional(),
   })
   .describe("What the broker said about one delivery; times on the history clock (ns)");
 
-const sentMessage = z.object({ id: z.string(), key: z.string().optional(), size: z.number().int().nonnegative().optional() });
+const sentMessage = z.looseObject({
+  id: z.string().min(1),
+  key: z.string().optional(),
+  size: z.number().int().nonnegative().optional(),
+  partition: z.number().int().nonnegative().optional().describe("Kafka: partition the acknowledged send was stored in (ok completions)"),
+  offset: offsetString.optional().describe("Kafka: offset the acknowledged send was stored at (ok completions)"),
+});
 
 export const opSchema = z
   .object({
@@ -38,28 +46,42 @@ export const opSchema = z
   })
   .describe("One line of history.jsonl");
 
-/** Value shapes per f, checked where the checkers rely on them. */
+const receiveValue = z.looseObject({
+  source: z.string().min(1),
+  mode: z.enum(["peek-lock", "receive-and-delete"]).optional(),
+  deliveries: z.array(delivery).optional(),
+  dlq: z.boolean().optional(),
+});
+
+/**
+ * Value shapes per f, applied to every op of that f that carries a value (and required on
+ * invocations of these f). Unknown fields are allowed, so a newer writer's additions still read.
+ */
 export const valueSchemas = {
-  send: z.object({ target: z.string(), messages: z.array(sentMessage), retry: z.boolean().optional() }),
-  receive: z.object({
-    source: z.string(),
-    mode: z.enum(["peek-lock", "receive-and-delete"]).optional(),
-    deliveries: z.array(delivery).optional(),
-    dlq: z.boolean().optional(),
-  }),
-  settle: z.object({
+  send: z.looseObject({ target: z.string().min(1), messages: z.array(sentMessage).min(1, "a send carries at least one message"), retry: z.boolean().optional() }),
+  receive: receiveValue,
+  drain: receiveValue,
+  settle: z.looseObject({
     outcome: z.enum(["complete", "abandon", "dead-letter", "defer"]),
     id: z.string(),
-    entity: z.string(),
+    entity: z.string().min(1),
     lockToken: z.string().optional(),
     reason: z.string().optional(),
     description: z.string().optional(),
   }),
-  renew: z.object({ id: z.string(), entity: z.string(), lockToken: z.string().optional(), lockedUntil: z.number().optional() }),
-  fault: z.object({ name: z.string(), phase: z.enum(["start", "stop"]), target: z.string().optional() }),
+  renew: z.looseObject({ id: z.string(), entity: z.string().min(1), lockToken: z.string().optional(), lockedUntil: z.number().optional() }),
+  crash: z.looseObject({ reason: z.string().optional(), unprocessed: z.array(z.string()).optional() }),
+  fault: z.looseObject({ name: z.string().min(1), phase: z.enum(["start", "stop"]), target: z.string().optional(), detail: z.record(z.string(), z.unknown()).optional() }),
+  rebalance: z.looseObject({
+    entity: z.string(),
+    group: z.string().optional(),
+    member: z.string().nullable().optional(),
+    phase: z.enum(["revoke", "assign"]),
+    partitions: z.array(z.number().int().nonnegative()).optional().describe("On assign: the member's partitions"),
+  }),
 } as const;
 valueSchemas satisfies Record<string, z.ZodType>;
-export const drainValueSchema = valueSchemas.receive;
+export const drainValueSchema = valueSchemas.drain;
 
 const queueSettings = {
   name: z.string().min(1),
@@ -70,17 +92,18 @@ const queueSettings = {
 };
 
 export const entitySchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("queue"), ...queueSettings }),
-  z.object({ kind: z.literal("topic"), name: z.string().min(1), subscriptions: z.array(z.object(queueSettings)).min(1) }),
+  z.looseObject({ kind: z.literal("queue"), ...queueSettings }),
+  z.looseObject({ kind: z.literal("topic"), name: z.string().min(1), subscriptions: z.array(z.looseObject(queueSettings)).min(1) }),
 ]);
 
 /** value of the `setup` op that opens a run. */
-export const setupValueSchema = z.object({
+export const setupValueSchema = z.looseObject({
   broker: z.string(),
   suite: z.string().optional(),
   seed: z.number().int().optional(),
   entities: z.array(entitySchema),
   locksReleasedOnCrash: z.boolean().optional(),
+  atomicBatches: z.boolean().optional().describe("The broker stores a send's messages all or none"),
   clockToleranceMs: z.number().nonnegative().optional(),
   claims: z.object({ exactlyOnce: z.boolean().optional(), orderedPerKey: z.boolean().optional() }).optional(),
   checkers: z.array(z.string()).optional(),

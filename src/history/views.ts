@@ -26,6 +26,9 @@ export interface SendRecord {
   completeTime?: number;
   /** Position of the message within its batch. */
   position: number;
+  /** Kafka: where the ok (or info, when it says) completion says the message was stored. */
+  partition?: number;
+  offset?: string;
 }
 
 export interface DeliveryRecord {
@@ -69,6 +72,19 @@ export interface RenewRecord {
   completeTime?: number;
 }
 
+/** A receive or drain that ended `info` or never completed: what it read is unknown. */
+export interface UncertainRead {
+  /** `entity` or `entity#dlq`. */
+  source: string;
+  /** History index of its invocation. */
+  index: number;
+  invokeTime: number;
+  /** Completion time; Infinity when it never completed (it may still be running at the end). */
+  endTime: number;
+  /** True when it may have deleted what it took: a drain, receive-and-delete, or a receive whose mode the history does not say. */
+  destructive: boolean;
+}
+
 /** Indexes over one run's history that every checker shares; built in one pass. */
 export interface HistoryView {
   setup: SetupValue;
@@ -88,6 +104,10 @@ export interface HistoryView {
   drainTimes: Map<string, number>;
   /** Source → earliest invoke time of a receive or drain that ended info or never completed (its deliveries are unknown). */
   uncertainReads: Map<string, number>;
+  /** Those receives and drains one by one, in history order (see checkers/indeterminate.ts for the shared rule). */
+  uncertain: UncertainRead[];
+  /** Source → latest invoke time of an ok drain (a drain that began after a send's ack can prove it lost). */
+  lastDrainStart: Map<string, number>;
   /** Fault windows (start/stop op pairs by name). */
   faults: Op[];
   /** Time of the last op. */
@@ -149,6 +169,8 @@ export function buildView(history: History, setupOverride?: SetupValue): History
     drained: new Set(),
     drainTimes: new Map(),
     uncertainReads: new Map(),
+    uncertain: [],
+    lastDrainStart: new Map(),
     faults: [],
     endTime: history.length ? history[history.length - 1]!.time : 0,
   };
@@ -159,8 +181,10 @@ export function buildView(history: History, setupOverride?: SetupValue): History
       case "send": {
         const v = (inv.value ?? done?.value) as SendValue | undefined;
         if (!v) return;
-        v.messages.forEach((m, position) =>
-          view.sends.push({
+        const stored = p.type === "ok" || p.type === "info" ? (done?.value as SendValue | undefined)?.messages : undefined;
+        v.messages.forEach((m, position) => {
+          const at = stored?.[position];
+          const record: SendRecord = {
             id: m.id,
             key: m.key,
             target: v.target,
@@ -172,8 +196,13 @@ export function buildView(history: History, setupOverride?: SetupValue): History
             completeIndex: done?.index,
             completeTime: done?.time,
             position,
-          }),
-        );
+          };
+          if (at?.offset !== undefined && at.partition !== undefined && at.id === m.id) {
+            record.partition = at.partition;
+            record.offset = at.offset;
+          }
+          view.sends.push(record);
+        });
         return;
       }
       case "receive":
@@ -185,6 +214,8 @@ export function buildView(history: History, setupOverride?: SetupValue): History
           const source = iv?.source ? copyKey(iv.source, iv.dlq) : "";
           const prior = view.uncertainReads.get(source);
           if (prior === undefined || inv.time < prior) view.uncertainReads.set(source, inv.time);
+          const destructive = p.f === "drain" || iv?.mode !== "peek-lock";
+          view.uncertain.push({ source, index: inv.index, invokeTime: inv.time, endTime: done?.time ?? Infinity, destructive });
         }
         if (!done || !v?.deliveries) return;
         const mode = v.mode ?? (inv.value as ReceiveValue | undefined)?.mode;
@@ -202,7 +233,9 @@ export function buildView(history: History, setupOverride?: SetupValue): History
         }
         if (p.f === "drain" && p.type === "ok") {
           view.drained.add(copyKey(v.source, v.dlq));
-          view.drainTimes.set(copyKey(v.source, v.dlq), inv.time);
+          const key = copyKey(v.source, v.dlq);
+          view.drainTimes.set(key, inv.time);
+          if (inv.time > (view.lastDrainStart.get(key) ?? -Infinity)) view.lastDrainStart.set(key, inv.time);
         }
         return;
       }

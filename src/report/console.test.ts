@@ -8,12 +8,13 @@ const ANSI = /\u001b\[/;
 describe("formatConsoleSummary", () => {
   const summary = fixtureSummary();
 
-  it("tabulates suites with verdicts, runs and the anomalies that failed them", () => {
+  it("tabulates suites with verdicts, runs, the checkers that judged them and the anomalies that failed them", () => {
     const out = formatConsoleSummary(summary, { color: false });
     const lines = out.split("\n");
-    expect(lines[0]).toMatch(/^suite\s+verdict\s+runs\s+time\s+anomalies$/);
-    expect(lines.find((l) => l.startsWith("lock-expiry"))).toMatch(/^lock-expiry\s+INVALID\s+37\/50\s+7\.1 s\s+lost=5 unexpected=1$/);
-    expect(lines.find((l) => l.startsWith("at-least-once"))).toMatch(/^at-least-once\s+valid\s+50\/50\s+4\.2 s$/);
+    expect(lines[0]).toMatch(/^suite\s+verdict\s+runs\s+time\s+checkers\s+anomalies$/);
+    // not-applicable checkers (dlq-missing here) are left out of the checkers column
+    expect(lines.find((l) => l.startsWith("lock-expiry"))).toMatch(/^lock-expiry\s+INVALID\s+37\/50\s+7\.1 s\s+total-queue lock-overlap\s+lost=5 unexpected=1$/);
+    expect(lines.find((l) => l.startsWith("at-least-once"))).toMatch(/^at-least-once\s+valid\s+50\/50\s+4\.2 s\s+total-queue delivery-count lock-overlap$/);
     expect(lines.find((l) => l.startsWith("sessions-order"))).toMatch(/n\/a\s+0\/50\s+12 ms\s+broker lacks sessions$/);
     expect(lines.find((l) => l.startsWith("dead-letter"))).toMatch(/unknown .*error: cannot connect to the broker: ECONNREFUSED 127\.0\.0\.1:5672$/);
     // columns line up: every verdict starts at the same offset

@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import type { ComposedResult } from "../core/result.js";
 import type { RunSummary } from "../core/run.js";
-import { printable } from "./escape.js";
+import { printable } from "../html/escape.js";
 import {
   anomalyCounts,
   checkerLabel,
@@ -48,12 +48,12 @@ function table(rows: string[][], style: (row: number, col: number, cell: string)
 }
 
 /**
- * Compact summary of a run: one row per suite (verdict, runs, time, the anomalies that made it
- * invalid or unknown), then the overall verdict, the seed, replay commands and the report path.
+ * Compact summary of a run: one row per suite (verdict, runs, time, the checkers that judged it
+ * — not-applicable ones left out —, the anomalies that made it invalid or unknown), then the overall verdict, the seed, replay commands and the report path.
  */
 export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions): string {
   const paint = painter(opts.color);
-  const rows: string[][] = [["suite", "verdict", "runs", "time", "anomalies"]];
+  const rows: string[][] = [["suite", "verdict", "runs", "time", "checkers", "anomalies"]];
   const labels: VerdictLabel[] = [];
   for (const s of summary.suites) {
     const label = suiteLabel(s);
@@ -65,7 +65,8 @@ export function formatConsoleSummary(summary: RunSummary, opts: ConsoleOptions):
       const reasons = Object.entries(s.results).filter(([, r]) => r.valid === "unknown");
       detail = reasons.map(([name, r]) => `${name}: ${firstLine(r.error ?? r.reason ?? "unknown")}`).join("; ");
     }
-    rows.push([printable(s.suite), label, formatRuns(s.runs, s.requestedRuns), formatDuration(s.wallMs), printable(detail)]);
+    const judged = Object.entries(s.results).filter(([, r]) => !r.notApplicable).map(([name]) => name).join(" ");
+    rows.push([printable(s.suite), label, formatRuns(s.runs, s.requestedRuns), formatDuration(s.wallMs), printable(judged), printable(detail)]);
   }
   const lines = table(rows, (r, c, cell) => {
     if (r === 0) return paint("bold", cell);

@@ -1,6 +1,6 @@
 /** HTML fragments for a suite's history metrics: latency table, chart slots, fault windows. */
 import type { HistoryMetrics } from "../core/run.js";
-import { escapeHtml as h } from "./escape.js";
+import { escapeHtml as h } from "../html/escape.js";
 import { htmlTable } from "./html-sections.js";
 
 const num = (v: number, digits = 3) => h(Number.isFinite(v) ? v.toLocaleString("en-US", { maximumFractionDigits: digits }) : "-");

@@ -1,7 +1,10 @@
 /** HTML fragments of report.html: verdict badges, a suite's properties, anomalies and counts. */
 import type { AnomalyExample, CheckResult } from "../core/result.js";
 import type { SuiteOutcome } from "../core/run.js";
-import { escapeHtml as h } from "./escape.js";
+import { escapeHtml as h } from "../html/escape.js";
+import { htmlTable, metaList } from "../html/tables.js";
+
+export { htmlTable, metaList } from "../html/tables.js";
 import { anomalyCounts, checkerLabel, formatAnomalyCounts, formatIndexes, formatSubject, type VerdictLabel } from "./summarize.js";
 
 /** Examples shown per anomaly in the HTML report. */
@@ -19,21 +22,7 @@ export function verdictText(label: VerdictLabel): string {
   return `<span class="t-${CLASS[label]}">${h(label)}</span>`;
 }
 
-/** A <dl> of label → value pairs, skipping empty values. */
-export function metaList(pairs: [string, unknown][]): string {
-  const items = pairs
-    .filter(([, v]) => v !== undefined && v !== null && v !== "")
-    .map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`);
-  return items.length ? `<dl class="meta">${items.join("")}</dl>` : "";
-}
 
-/** A table; cells are pre-rendered HTML; columns listed in `numeric` are right-aligned. */
-export function htmlTable(head: string[], rows: string[][], numeric: number[] = []): string {
-  const cls = (i: number) => (numeric.includes(i) ? ` class="num"` : "");
-  const thead = `<tr>${head.map((c, i) => `<th${cls(i)}>${h(c)}</th>`).join("")}</tr>`;
-  const tbody = rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join("")}</tr>`).join("\n");
-  return `<table><thead>${thead}</thead><tbody>\n${tbody}\n</tbody></table>`;
-}
 
 const KNOWN = new Set(["indexes", "explanation", "id", "entity", "key"]);
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import type { RunSummary } from "../core/run.js";
-import { chartAssets } from "./assets.js";
+import { chartAssets } from "../html/assets.js";
 import { fixtureSummary } from "./fixture.test-helper.js";
 import { toHtml } from "./html.js";
 

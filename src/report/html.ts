@@ -1,7 +1,7 @@
 /** report.html: one self-contained file (inline uPlot, inline data, no external URL). */
-import { selfContainedPage } from "./html-page.js";
+import { selfContainedPage } from "../html/page.js";
 import type { RunSummary, SuiteOutcome } from "../core/run.js";
-import { escapeHtml as h, slug } from "./escape.js";
+import { escapeHtml as h, slug } from "../html/escape.js";
 import { CHART_SCRIPT } from "./html-charts.js";
 import { metricsBlock } from "./html-metrics.js";
 import { anomaliesBlock, badge, countsTable, htmlTable, metaList, propertiesTable, suiteMeta, verdictText } from "./html-sections.js";

@@ -1,7 +1,7 @@
 /** JUnit XML for CI: one <testsuite> per suite, one <testcase> per checker (property). */
 import type { CheckResult } from "../core/result.js";
 import type { RunSummary, SuiteOutcome } from "../core/run.js";
-import { escapeAttr, escapeText } from "./escape.js";
+import { escapeAttr, escapeText } from "../html/escape.js";
 import { anomalyCounts, checkerLabel, formatAnomalyCounts, formatExample } from "./summarize.js";
 
 /** Examples listed per anomaly inside a <failure>. */

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Op } from "../core/history.js";
 import type { Scenario } from "../core/scenario.js";
-import { startMemoryEnvironment } from "../brokers/memory/environment.js";
+import { startMemoryEnvironment } from "../environments/memory/environment.js";
 import { Recorder } from "../history/recorder.js";
 import { scenarioArbitrary } from "../workload/scenario-arbitrary.js";
 import { executeScenario } from "./execute.js";

@@ -36,6 +36,7 @@ export async function executeScenario(scenario: Scenario, driver: Driver, record
     seed: scenario.seed,
     entities: scenario.entities,
     locksReleasedOnCrash: driver.locksReleasedOnCrash,
+    ...(driver.atomicBatches ? { atomicBatches: true } : {}),
     clockToleranceMs: options.clockToleranceMs ?? driver.clockToleranceMs ?? 0,
     claims: options.claims,
     checkers: options.checkers,
@@ -69,7 +70,11 @@ async function runProducer(plan: ProducerPlan, driver: Driver, recorder: Recorde
   if (!opened) return;
   let producer = opened;
   const send = async (value: { target: string; messages: SentMessage[]; retry?: boolean }) => {
-    const outcome = await recordOp(recorder, process, "send", value, () => producer.send(plan.target, value.messages), { clock });
+    const outcome = await recordOp(recorder, process, "send", value, () => producer.send(plan.target, value.messages), {
+      clock,
+      // Where the broker stored each message, when the driver says (Kafka: partition and offset).
+      completion: (stored) => (stored ? { ...value, messages: value.messages.map((m, i) => (stored[i] ? { ...m, partition: stored[i].partition, offset: stored[i].offset } : m)) } : value),
+    });
     if (outcome.type === "info") {
       const fresh = await reconnect(producer, () => driver.producer(), clock, Infinity);
       if (fresh) producer = fresh;

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { startMemoryEnvironment } from "../brokers/memory/environment.js";
+import { startMemoryEnvironment } from "../environments/memory/environment.js";
 import type { ActiveFault, FaultInjector, FaultStep } from "../core/faults.js";
 import type { FaultValue, Op } from "../core/history.js";
 import type { Scenario } from "../core/scenario.js";

@@ -65,7 +65,9 @@ export class Nemesis {
     const pending = this.recorder.invoke(PROCESS, "fault", value);
     try {
       const result = await act();
-      this.recorder.complete(pending, "ok", value);
+      // Cluster faults say what they hit (start: fault.detail) and what the broker made of it (stop's result).
+      const extra = phase === "start" ? (result as ActiveFault | undefined)?.detail : (result as Record<string, unknown> | void) ?? undefined;
+      this.recorder.complete(pending, "ok", extra && typeof extra === "object" ? { ...value, detail: { ...value.detail, ...extra } } : value);
       return result;
     } catch (error) {
       this.recorder.complete(pending, "info", value, describeError(error));

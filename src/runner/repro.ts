@@ -39,14 +39,17 @@ export async function readRepro(path: string): Promise<ReproFile> {
     raw = JSON.parse(await readFile(path, "utf8"));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read repro file ${path}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`);
+    throw new UsageError(`cannot read repro file ${path}: ${code === "ENOENT" ? "no such file" : (err as Error).message}`, code === "ENOENT" ? "check the path; gauntlet run writes reports/<run-id>/repro-<suite>.json" : "a repro file is the JSON gauntlet run wrote (see docs/repro-files.md)");
   }
   const obj = raw as Partial<ReproFile> | null;
   if (!obj || typeof obj !== "object" || obj.gauntlet !== "repro") {
     throw new UsageError(`${path}: not a Gauntlet repro file (missing "gauntlet": "repro")`, "pass a repro-*.json written by gauntlet run");
   }
+  if (obj.version !== 1) {
+    throw new UsageError(`${path}: repro file version ${JSON.stringify(obj.version)} is not one this Gauntlet reads (1)`, "re-create it with this version's gauntlet run, or set \"version\": 1 if it was hand-written for it");
+  }
   if (typeof obj.broker !== "string" || typeof obj.suite !== "string") {
-    throw new UsageError(`${path}: repro file needs "suite" and "broker" strings`);
+    throw new UsageError(`${path}: repro file needs "suite" and "broker" strings`, "see docs/repro-files.md for the format");
   }
   const scenario = validateScenario(obj.scenario, path);
   return {

@@ -5,7 +5,7 @@ import { missingCapabilities } from "../core/capabilities.js";
 import type { SuiteOutcome } from "../core/run.js";
 import type { Suite } from "../core/suite.js";
 import type { FaultName } from "../core/faults.js";
-import { faultScheduleArbitrary } from "../faults/schedule-arbitrary.js";
+import { faultScheduleArbitrary } from "../workload/fault-schedule-arbitrary.js";
 import { describeError } from "../core/errors.js";
 import { type ScenarioRun, runScenario } from "./run-scenario.js";
 

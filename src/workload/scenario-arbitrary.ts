@@ -25,6 +25,8 @@ export interface WorkloadOptions {
   /** Weight of receive-and-delete consumers, 0–1 (default 0: all peek-lock). */
   receiveAndDeleteRate?: number;
   durationMs: number;
+  /** Pause before each send, ms (default 0–3): slow producers keep sending through a fault window. */
+  sendDelayMs?: { min: number; max: number };
 }
 
 /** The fast-check arbitrary of concrete scenarios for a workload. Pure: no I/O. */
@@ -62,7 +64,7 @@ function producerArbitrary(options: WorkloadOptions, targets: string[]): fc.Arbi
   });
   const resendRate = options.resendRate ?? 0;
   const send = fc.record({
-    delayMs: fc.integer({ min: 0, max: 3 }),
+    delayMs: fc.integer(options.sendDelayMs ?? { min: 0, max: 3 }),
     messages: fc.array(message, { minLength: 1, maxLength: options.maxBatch }),
     resend: resendRate > 0 ? fc.integer({ min: 0, max: 99 }).map((n) => n < resendRate * 100) : fc.constant(false),
   });

@@ -1,10 +1,13 @@
 import { z } from "zod";
 import type { Scenario } from "../core/scenario.js";
 import { UsageError } from "../core/errors.js";
+import { copiesOf } from "../core/entities.js";
 import { FAULT_NAMES } from "../core/faults.js";
 import { entitySchema } from "../history/schema.js";
 
-const ms = z.number().nonnegative();
+/** Longest duration a hand-edited scenario may name: 10 minutes (a generated one stays far below). */
+export const MAX_SCENARIO_MS = 600_000;
+const ms = z.number().nonnegative().max(MAX_SCENARIO_MS);
 const action = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("complete"), handleMs: ms }),
   z.object({ kind: z.literal("abandon"), handleMs: ms }),
@@ -12,7 +15,7 @@ const action = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("defer"), handleMs: ms }),
   z.object({ kind: z.literal("crash"), handleMs: ms, restartMs: ms }),
   z.object({ kind: z.literal("slow"), handleMs: ms }),
-  z.object({ kind: z.literal("renew"), handleMs: ms, renewEveryMs: z.number().positive() }),
+  z.object({ kind: z.literal("renew"), handleMs: ms, renewEveryMs: z.number().min(1).max(MAX_SCENARIO_MS) }),
 ]);
 
 /** Validator for scenarios read from repro files (people edit them by hand). */
@@ -39,18 +42,18 @@ export const scenarioSchema = z.object({
       name: z.string().min(1),
       source: z.string().min(1),
       mode: z.enum(["peek-lock", "receive-and-delete"]),
-      batch: z.number().int().positive(),
+      batch: z.number().int().positive().max(1_000),
       actions: z.array(action),
       startDelayMs: ms,
     }),
   ),
-  durationMs: z.number().positive(),
+  durationMs: z.number().positive().max(MAX_SCENARIO_MS),
   faults: z
     .array(
       z.object({
         name: z.enum(FAULT_NAMES),
         atMs: ms,
-        durationMs: z.number().positive(),
+        durationMs: z.number().positive().max(MAX_SCENARIO_MS),
         params: z.record(z.string(), z.number()).optional(),
         stream: z.enum(["upstream", "downstream"]).optional(),
         scope: z.enum(["all", "producers", "consumers"]).optional(),
@@ -66,5 +69,36 @@ export function validateScenario(raw: unknown, source: string): Scenario {
     const issue = parsed.error.issues[0];
     throw new UsageError(`${source}: scenario field "${issue?.path.join(".") || "(root)"}": ${issue?.message}`, "see docs/repro-files.md for the format");
   }
-  return parsed.data as Scenario;
+  const scenario = parsed.data as Scenario;
+  const problem = scenarioProblem(scenario);
+  if (problem) throw new UsageError(`${source}: scenario field "${problem.path}": ${problem.message}`, problem.fix);
+  return scenario;
+}
+
+/**
+ * What the shape cannot say: every message id sent once (a resend repeats its own step's ids),
+ * every producer target an entity, every consumer source a queue or topic/subscription of the
+ * scenario, and at most 100,000 messages.
+ */
+function scenarioProblem(s: Scenario): { path: string; message: string; fix: string } | undefined {
+  const targets = new Set(s.entities.map((e) => e.name));
+  const sources = new Set(s.entities.flatMap((e) => copiesOf(e.name, s.entities)));
+  const seen = new Map<string, string>();
+  let count = 0;
+  for (const [p, producer] of s.producers.entries()) {
+    if (!targets.has(producer.target)) return { path: `producers.${p}.target`, message: `"${producer.target}" is not an entity of the scenario`, fix: `use one of ${[...targets].join(", ")}` };
+    for (const [i, step] of producer.sends.entries()) {
+      for (const [m, message] of step.messages.entries()) {
+        const here = `producers.${p}.sends.${i}.messages.${m}.id`;
+        const first = seen.get(message.id);
+        if (first) return { path: here, message: `message id "${message.id}" is sent twice (first at ${first})`, fix: "give every message its own id; to model a retry set \"resend\": true on the step" };
+        seen.set(message.id, here);
+        if (++count > 100_000) return { path: here, message: "more than 100,000 messages", fix: "a repro is a small scenario: cut it down" };
+      }
+    }
+  }
+  for (const [c, consumer] of s.consumers.entries()) {
+    if (!sources.has(consumer.source)) return { path: `consumers.${c}.source`, message: `"${consumer.source}" is not a queue or topic/subscription of the scenario`, fix: `use one of ${[...sources].join(", ")}` };
+  }
+  return undefined;
 }

@@ -1,9 +1,9 @@
 /** `gauntlet bench http` output: the console summary, report.html (self-contained, as the send-modes report) and results.json. */
-import { selfContainedPage } from "../../report/html-page.js";
+import { selfContainedPage } from "../../html/page.js";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { escapeHtml as h } from "../../report/escape.js";
-import { htmlTable, metaList } from "../../report/html-sections.js";
+import { escapeHtml as h } from "../../html/escape.js";
+import { htmlTable, metaList } from "../../html/tables.js";
 import { ms, rate } from "../report/format.js";
 import type { SeriesSummary } from "../types.js";
 import type { HttpBenchRun, HttpFlag } from "./types.js";

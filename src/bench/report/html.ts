@@ -1,7 +1,7 @@
 /** report.html for a bench run: one self-contained file (inline uPlot and data, strict CSP, no network). */
-import { selfContainedPage } from "../../report/html-page.js";
-import { escapeHtml as h } from "../../report/escape.js";
-import { htmlTable, metaList } from "../../report/html-sections.js";
+import { selfContainedPage } from "../../html/page.js";
+import { escapeHtml as h } from "../../html/escape.js";
+import { htmlTable, metaList } from "../../html/tables.js";
 import { MODE_INFO } from "../modes.js";
 import { SEND_MODES, type BenchRun, type CellResult } from "../types.js";
 import { BENCH_CHART_SCRIPT } from "./html-script.js";

@@ -1,4 +1,4 @@
-import { nativeLine } from "../native/index.js";
+import type { NativeRun } from "../native/types.js";
 import type { BenchRun } from "../types.js";
 import { FLAG_TEXT, bestPerSize, generatorBehind, modeLabel, ms, nLabel, rate } from "./format.js";
 
@@ -49,4 +49,11 @@ export function formatBenchText(run: BenchRun): string {
   }
   out.push("", `report: ${run.reportDir}`);
   return out.join("\n");
+}
+
+/** "gauntlet 12,300 msgs/s = 0.84 × kafka-producer-perf-test 14,600 msgs/s". */
+export function nativeLine(tool: string, run: NativeRun): string {
+  const n = (v: number) => Math.round(v).toLocaleString("en-US");
+  if (run.ratio === null || run.gauntletMsgsPerSec === null) return `${run.size} B: ${tool} ${n(run.msgsPerSec)} msgs/s (no comparable Gauntlet cell)`;
+  return `${run.size} B: gauntlet ${n(run.gauntletMsgsPerSec)} msgs/s = ${run.ratio.toFixed(2)} × ${tool} ${n(run.msgsPerSec)} msgs/s   [gauntlet cell ${run.gauntletCell}]`;
 }

@@ -1,4 +1,4 @@
-import type { BenchClient } from "../clients/types.js";
+import type { BenchClient } from "../../core/bench-client.js";
 import { payloadTemplate } from "../measure/payload.js";
 import { Semaphore } from "../measure/semaphore.js";
 import { NS_PER_MS, nowNs } from "../measure/time.js";

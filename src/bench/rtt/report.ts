@@ -1,8 +1,8 @@
-import { selfContainedPage } from "../../report/html-page.js";
+import { selfContainedPage } from "../../html/page.js";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { escapeHtml as h } from "../../report/escape.js";
-import { htmlTable, metaList } from "../../report/html-sections.js";
+import { escapeHtml as h } from "../../html/escape.js";
+import { htmlTable, metaList } from "../../html/tables.js";
 import type { RttRun } from "./types.js";
 
 const fixed = (v: number, d = 1) => v.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });

@@ -1,4 +1,4 @@
-import { parseBrokerUrl, redact } from "../../brokers/url.js";
+import { parseBrokerUrl, redact } from "../../environments/url.js";
 import { hostInfo } from "../host.js";
 import { measureRtt } from "./experiment.js";
 import { openProxiedPath } from "./path.js";

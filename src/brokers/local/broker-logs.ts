@@ -8,6 +8,7 @@ import { copyFile, mkdir, open, readdir, rm, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { gauntletCache, readState } from "./state.js";
 import { LOCAL_SERVICES } from "./services.js";
+import { CLUSTER_SERVICES } from "./rabbitmq-cluster-service.js";
 import type { LocalService, ServiceState } from "./service.js";
 
 /** How many archived logs `brokers down` keeps; older ones are removed. */
@@ -34,10 +35,10 @@ async function servicesBehind(brokerUrl: string): Promise<{ service: LocalServic
   const wanted = new Set(endpointsOf(brokerUrl));
   if (wanted.size === 0) return [];
   const found: { service: LocalService<ServiceState>; state: ServiceState }[] = [];
-  for (const service of LOCAL_SERVICES) {
+  for (const service of [...LOCAL_SERVICES, ...CLUSTER_SERVICES] as LocalService<ServiceState>[]) {
     const state = await readState<ServiceState>(service.name);
     if (!state || !service.logFiles) continue;
-    const urls = [state.url, ...Object.values(state.urls ?? {})];
+    const urls = [state.url, ...Object.values(state.urls ?? {}), ...((state as { nodes?: { url: string }[] }).nodes ?? []).map((n) => n.url)];
     if (urls.some((u) => endpointsOf(u).some((e) => wanted.has(e)))) found.push({ service, state });
   }
   return found;

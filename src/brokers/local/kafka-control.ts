@@ -1,4 +1,4 @@
-import type { ProcessControl } from "../../faults/process.js";
+import type { ProcessControl } from "../../core/faults.js";
 import { type KafkaNodeState, signalNode, startKafkaNode, stopKafkaNode } from "./kafka-node.js";
 import { writeState } from "./state.js";
 

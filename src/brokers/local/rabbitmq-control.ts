@@ -1,4 +1,4 @@
-import type { ProcessControl } from "../../faults/process.js";
+import type { ProcessControl } from "../../core/faults.js";
 import { waitUntil } from "./free-port.js";
 import { type RabbitMqNodeState, startRabbitMqNode, stopRabbitMqNode } from "./rabbitmq-node.js";
 import { alive, writeState } from "./state.js";

@@ -29,3 +29,29 @@ export function spawnTiedToThisProcess(command: string, args: string[], options:
   child.unref();
   return child;
 }
+
+/** A cleanup armed to run when this process dies, however it dies; disarm() cancels it. */
+export interface TiedCleanup {
+  disarm(): void;
+}
+
+/**
+ * Run `script` (sh) if this process dies without disarming it first — SIGKILL included. The
+ * watchdog blocks reading a pipe from us; EOF means we are gone. What a run arms: heal the
+ * partitions it made and continue the nodes it paused; what a private cluster arms: tear it down.
+ */
+export function runIfThisProcessDies(script: string): TiedCleanup {
+  const child = spawn("sh", ["-c", `read -r _ || true\n${script}`], { detached: true, stdio: ["pipe", "ignore", "ignore"] });
+  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  child.stdin?.on("error", () => {});
+  child.unref();
+  return {
+    disarm() {
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    },
+  };
+}

@@ -23,3 +23,22 @@ export function connectAmqp(url: string): Promise<ChannelModel> {
     });
   });
 }
+
+let nextNode = 0;
+
+/**
+ * Connect to one node of a cluster: each call starts at the next node (clients spread over the
+ * cluster, as an application's would) and fails over to the others if that one does not answer.
+ */
+export async function connectAnyNode(urls: readonly string[]): Promise<ChannelModel> {
+  const start = nextNode++;
+  let last: unknown;
+  for (let k = 0; k < urls.length; k++) {
+    try {
+      return await connectAmqp(urls[(start + k) % urls.length]!);
+    } catch (err) {
+      last = err;
+    }
+  }
+  throw last;
+}

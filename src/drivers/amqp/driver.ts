@@ -8,7 +8,7 @@ import type { Delivery, SentMessage } from "../../core/history.js";
 import { DefiniteFailure } from "../../core/errors.js";
 import { realClock } from "../../core/clock.js";
 import { closeWithin } from "./close.js";
-import { connectAmqp } from "./connect.js";
+import { connectAmqp, connectAnyNode } from "./connect.js";
 import { AmqpConsumer, toDelivery } from "./consumer.js";
 import { AmqpNames } from "./names.js";
 
@@ -17,6 +17,13 @@ export interface AmqpSettings {
   /** Connection URL for amqplib (may hold credentials: never print it). */
   url: string;
   queueType: "quorum" | "classic";
+  /** Every node of a cluster (URLs like `url`): each connection goes to the next, failing over. */
+  nodes?: readonly string[];
+}
+
+/** Open a connection to the broker, or to the next node of a cluster. */
+function open(settings: AmqpSettings): Promise<ChannelModel> {
+  return settings.nodes?.length ? connectAnyNode(settings.nodes) : connectAmqp(settings.url);
 }
 
 /** What RabbitMQ 3.10 offers through AMQP 0-9-1; quorum queues add counting and delivery limits. */
@@ -61,7 +68,7 @@ export class AmqpDriver implements Driver {
   /** The admin connection, reopened if a fault closed it. */
   private async adminConnection(): Promise<ChannelModel> {
     if (this.adminLost) {
-      this.admin = await connectAmqp(this.settings.url);
+      this.admin = await open(this.settings);
       this.adminLost = false;
       this.watch(this.admin);
     }
@@ -69,7 +76,7 @@ export class AmqpDriver implements Driver {
   }
 
   static async connect(settings: AmqpSettings): Promise<AmqpDriver> {
-    return new AmqpDriver(await connectAmqp(settings.url), settings);
+    return new AmqpDriver(await open(settings), settings);
   }
 
   async provision(entities: readonly EntitySpec[]): Promise<void> {
@@ -95,7 +102,7 @@ export class AmqpDriver implements Driver {
 
   /** A producer is its own connection, as in an application: a fault that kills it kills only it. */
   async producer(): Promise<Producer> {
-    const connection = await connectAmqp(this.settings.url);
+    const connection = await open(this.settings);
     connection.on("error", () => {});
     const ch = await connection.createConfirmChannel().catch(async (err: unknown) => {
       await connection.close().catch(() => {});
@@ -132,7 +139,7 @@ export class AmqpDriver implements Driver {
   }
 
   async consumer(source: string, options: ConsumerOptions): Promise<Consumer> {
-    const connection = await connectAmqp(this.settings.url);
+    const connection = await open(this.settings);
     const channel = await connection.createChannel();
     return new AmqpConsumer(connection, channel, this.names.queue(source), source, options, this.settings.queueType === "quorum");
   }

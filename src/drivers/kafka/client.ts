@@ -1,4 +1,4 @@
-import type { Consumer, DriverEvent } from "../../core/driver.js";
+import type { Consumer, DriverEvent, StoredAt } from "../../core/driver.js";
 
 /** A record as the driver hands it to a client library: the key is the Kafka key, headers carry Gauntlet's ids. */
 export interface OutgoingRecord {
@@ -7,9 +7,12 @@ export interface OutgoingRecord {
   headers: Record<string, string>;
 }
 
-/** One producer of a client library; `send` resolves when the broker acknowledged (per `acks`). */
+/**
+ * One producer of a client library; `send` resolves when the broker acknowledged (per `acks`),
+ * with where each record was stored (undefined where the broker did not say, e.g. acks=0).
+ */
 export interface RecordSender {
-  send(topic: string, records: readonly OutgoingRecord[]): Promise<void>;
+  send(topic: string, records: readonly OutgoingRecord[]): Promise<(StoredAt | undefined)[]>;
   close(): Promise<void>;
 }
 

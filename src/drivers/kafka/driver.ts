@@ -55,7 +55,7 @@ export class KafkaDriver implements Driver {
     const sender = await this.client.sender();
     return {
       send: async (target: string, messages: readonly SentMessage[]) => {
-        await sender.send(
+        const stored = await sender.send(
           this.names.topic(target),
           messages.map((m) => ({
             key: m.key ?? null,
@@ -64,6 +64,7 @@ export class KafkaDriver implements Driver {
           })),
         );
         if (this.settings.acks === 0) throw new Error("acks=0: the broker never confirms a send, so its outcome is unknown");
+        return stored;
       },
       close: () => sender.close(),
     };

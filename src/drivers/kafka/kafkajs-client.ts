@@ -1,7 +1,8 @@
-import { type Admin, Kafka, logLevel } from "kafkajs";
+import { type Admin, Kafka, Partitioners, logLevel } from "kafkajs";
 import type { DriverEvent } from "../../core/driver.js";
 import type { ClientOptions, KafkaClient, PartitionEnds, RecordSender } from "./client.js";
 import { KafkaConsumer } from "./consumer.js";
+import { storedPositions } from "./positions.js";
 import type { KafkaSettings } from "./settings.js";
 
 /** The kafka:// driver's default client library: kafkajs. */
@@ -59,9 +60,15 @@ class KafkaJsClient implements KafkaClient {
     // An idempotent producer needs one request in flight per connection to keep sequence order.
     const producer = this.producerKafka.producer({ idempotent, allowAutoTopicCreation: false, retry: { retries }, ...(idempotent ? { maxInFlightRequests: 1 } : {}) });
     await producer.connect();
+    // Partitions are chosen here with kafkajs' own default partitioner, so each record's offset
+    // can be read off the per-partition base offsets of the answer.
+    const partitioner = Partitioners.DefaultPartitioner();
+    const partitionMetadata = Array.from({ length: this.settings.partitions }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
     return {
       send: async (topic, records) => {
-        await producer.send({ topic, acks, messages: records.map((r) => ({ ...r })) });
+        const messages = records.map((r) => ({ ...r, partition: partitioner({ topic, partitionMetadata, message: { ...r } }) }));
+        const answer = await producer.send({ topic, acks, messages });
+        return storedPositions(messages.map((m) => m.partition), new Map(answer.map((a) => [a.partition, a.baseOffset])));
       },
       close: async () => {
         await producer.disconnect().catch(() => {});

@@ -50,7 +50,7 @@ export function parseKafkaUrl(url: URL): KafkaSettings {
   const int = (name: string, fallback: number, min: number, max: number): number => {
     const text = url.searchParams.get(name);
     const n = text === null ? fallback : Number(text);
-    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--broker: ${name}="${text}" must be an integer from ${min} to ${max}`);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--broker: ${name}="${text}" must be an integer from ${min} to ${max}`, `e.g. kafka://127.0.0.1:9092?${name}=${fallback}`);
     return n;
   };
   return { brokers: hosts, client: clientText as KafkaClientName, idempotent, acks, partitions: int("partitions", 3, 1, 64), retries: int("retries", 5, 0, 100) };

@@ -7,6 +7,7 @@ import { NS_PER_MS } from "../../core/clock.js";
 import type { MemoryBroker } from "../../brokers/memory/broker.js";
 import type { SeededRandom } from "../../brokers/memory/random.js";
 import type { VirtualClock } from "../../brokers/memory/virtual-clock.js";
+import { SimulatedTimeout, Timeouts } from "./timeouts.js";
 
 /** One-way network delay range the driver simulates around each broker call, ms. */
 export interface LatencyRange {
@@ -19,6 +20,8 @@ export class MemoryDriver implements Driver {
   readonly family = "memory";
   readonly capabilities: ReadonlySet<Capability> = new Set(CAPABILITIES);
   readonly locksReleasedOnCrash = false;
+  /** The embedded broker stores a batch in one step. */
+  readonly atomicBatches = true;
   private consumers = 0;
 
   constructor(
@@ -26,7 +29,14 @@ export class MemoryDriver implements Driver {
     readonly clock: VirtualClock,
     private readonly random: SeededRandom,
     private readonly latency: LatencyRange = { minMs: 0.05, maxMs: 0.5 },
-  ) {}
+    /** Probability that a client call times out (memory://?timeouts=RATE); see Timeouts. */
+    timeoutRate = 0,
+  ) {
+    this.timeouts = new Timeouts(timeoutRate, random, clock);
+  }
+
+  /** The timed-out-operations switch, shared with this driver's consumers. */
+  readonly timeouts: Timeouts;
 
   /** Wait one simulated network hop. */
   hop(): Promise<void> {
@@ -40,7 +50,7 @@ export class MemoryDriver implements Driver {
 
   async producer(): Promise<Producer> {
     return {
-      send: (target: string, messages: readonly SentMessage[]) => this.call(() => this.broker.send(target, messages)),
+      send: (target: string, messages: readonly SentMessage[]) => this.clientCall(() => this.broker.send(target, messages)),
       close: async () => {},
     };
   }
@@ -65,6 +75,16 @@ export class MemoryDriver implements Driver {
 
   async close(): Promise<void> {}
 
+  /** Apply `fn` at the broker later (a request that arrives after its client gave up). */
+  lateCall(fn: () => unknown): void {
+    this.timeouts.late(fn);
+  }
+
+  /** A client's call: like call(), but subject to the timed-out-operations switch. */
+  clientCall<T>(fn: () => T): Promise<T> {
+    return this.timeouts.call(fn, () => this.hop());
+  }
+
   /** Run `fn` at the broker between two network hops. */
   async call<T>(fn: () => T): Promise<T> {
     await this.hop();
@@ -87,7 +107,14 @@ class MemoryConsumer implements Consumer {
 
   async receive(max: number, waitMs: number): Promise<Delivery[]> {
     this.assertAlive();
+    const timeout = this.driver.timeouts.pick();
     await this.driver.hop();
+    if (timeout === "lost-request") throw new SimulatedTimeout(timeout);
+    if (timeout === "late-request") {
+      // Taken (or locked) at the broker after the client gave up: nobody ever sees these deliveries.
+      this.driver.lateCall(() => this.broker.receive(this.source, this.id, max, this.options.mode));
+      throw new SimulatedTimeout(timeout);
+    }
     const clock = this.driver.clock;
     const deadline = clock.now() + waitMs * NS_PER_MS;
     for (;;) {
@@ -95,6 +122,7 @@ class MemoryConsumer implements Consumer {
       const remaining = (deadline - clock.now()) / NS_PER_MS;
       if (got.length > 0 || remaining <= 0) {
         await this.driver.hop();
+        if (timeout === "lost-reply") throw new SimulatedTimeout(timeout);
         return got;
       }
       await this.broker.waitForMessages(this.source, remaining);
@@ -103,14 +131,14 @@ class MemoryConsumer implements Consumer {
 
   settle(delivery: Delivery, outcome: SettleOutcome, options?: { reason?: string; description?: string }): Promise<void> {
     this.assertAlive();
-    return this.driver.call(() =>
+    return this.driver.clientCall(() =>
       this.broker.settle(delivery.entity, delivery.lockToken ?? "", outcome, options?.reason, options?.description),
     );
   }
 
   renew(delivery: Delivery): Promise<number> {
     this.assertAlive();
-    return this.driver.call(() => this.broker.renew(delivery.entity, delivery.lockToken ?? ""));
+    return this.driver.clientCall(() => this.broker.renew(delivery.entity, delivery.lockToken ?? ""));
   }
 
   async crash(): Promise<void> {

@@ -29,6 +29,8 @@ export class ServiceBusDriver implements Driver {
   readonly clock: Clock = realClock();
   /** Service Bus keeps a lock until it expires, even when the client's connection is gone. */
   readonly locksReleasedOnCrash = false;
+  /** sendMessages(batch) is one transfer: Service Bus stores all of it or none. */
+  readonly atomicBatches = true;
   /** Suites' 40–50 ms locks become 200–250 ms: room for the SDK's connection and link setup. */
   readonly timeScale = 5;
   /**

@@ -1,50 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { ServiceBusAdministrationClient } from "@azure/service-bus";
-import type { EntitySpec } from "../../core/entities.js";
-import { startServiceBusEmulator } from "../../emulator/servicebus/index.js";
-
 /** Where a driver's entities live: a namespace with a connection string and physical names. */
 export interface ProvisionedNamespace {
   connectionString: string;
   /** Logical entity or `topic` name → the name in the namespace. */
   name(logical: string): string;
   close(): Promise<void>;
-}
-
-/** One embedded emulator per scenario, started with exactly its entities (in milliseconds). */
-export async function emulatorNamespace(entities: readonly EntitySpec[]): Promise<ProvisionedNamespace> {
-  const emulator = await startServiceBusEmulator({ entities: [...entities] });
-  return { connectionString: emulator.connectionString, name: (n) => n, close: () => emulator.stop() };
-}
-
-const ms = (n: number) => `PT${(n / 1000).toFixed(3)}S`;
-
-/** A real namespace: entities created with a run prefix through the administration API, deleted on close. */
-export async function cloudNamespace(connectionString: string, entities: readonly EntitySpec[]): Promise<ProvisionedNamespace> {
-  const admin = new ServiceBusAdministrationClient(connectionString);
-  const prefix = `gauntlet-${randomBytes(3).toString("hex")}-`;
-  const created: { kind: "queue" | "topic"; name: string }[] = [];
-  const settings = (s: { lockDurationMs?: number; maxDeliveryCount?: number; orderedKeys?: boolean }) => ({
-    ...(s.lockDurationMs ? { lockDuration: ms(Math.max(5_000, s.lockDurationMs)) } : {}),
-    ...(s.maxDeliveryCount ? { maxDeliveryCount: s.maxDeliveryCount } : {}),
-    requiresSession: s.orderedKeys === true,
-  });
-  for (const e of entities) {
-    const name = prefix + e.name;
-    if (e.kind === "queue") {
-      await admin.createQueue(name, { ...settings(e), ...(e.duplicateDetectionMs ? { requiresDuplicateDetection: true, duplicateDetectionHistoryTimeWindow: ms(Math.max(20_000, e.duplicateDetectionMs)) } : {}) });
-      created.push({ kind: "queue", name });
-    } else {
-      await admin.createTopic(name);
-      created.push({ kind: "topic", name });
-      for (const s of e.subscriptions) await admin.createSubscription(name, s.name, settings(s));
-    }
-  }
-  return {
-    connectionString,
-    name: (n) => prefix + n,
-    close: async () => {
-      for (const c of created) await (c.kind === "queue" ? admin.deleteQueue(c.name) : admin.deleteTopic(c.name)).catch(() => {});
-    },
-  };
 }

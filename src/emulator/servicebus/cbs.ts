@@ -12,10 +12,16 @@ export interface PutTokenResult {
   grantsPath?: string;
 }
 
+/**
+ * Token types the SDKs put: JS, Java and Go send SAS tokens as `servicebus.windows.net:sastoken`,
+ * Python (pyamqp) as `jwt`. Either way the body must be a SharedAccessSignature (no AAD here).
+ */
+const TOKEN_TYPES = new Set(["servicebus.windows.net:sastoken", "jwt", "servicebus.windows.net:jwt"]);
+
 export function putToken(req: Message, keyName: string, key: string, now = Date.now()): PutTokenResult {
   const props = (req.application_properties ?? {}) as Record<string, unknown>;
   if (props.operation !== "put-token") return { status: 400, description: `unknown $cbs operation ${String(props.operation)}` };
-  if (props.type !== "servicebus.windows.net:sastoken") return { status: 400, description: `unsupported token type ${String(props.type)}; only SAS tokens are accepted` };
+  if (!TOKEN_TYPES.has(String(props.type))) return { status: 400, description: `unsupported token type ${String(props.type)}; only SAS tokens are accepted` };
   const token = typeof req.body === "string" ? req.body : Buffer.isBuffer(req.body) ? req.body.toString("utf8") : undefined;
   if (!token?.startsWith("SharedAccessSignature ")) return { status: 401, description: "not a SharedAccessSignature token" };
   const fields = new Map<string, string>();

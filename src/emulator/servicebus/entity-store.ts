@@ -4,6 +4,7 @@
  * deferral, scheduled messages, TTL expiry, sessions, and dispatch to consumers with credit.
  */
 import type { Message } from "rhea";
+import { types } from "./amqp.js";
 import { newLockToken } from "./lock-token.js";
 import type { ReceivableSettings } from "./model.js";
 import { ReadyIndex } from "./ready-index.js";
@@ -85,6 +86,8 @@ export class EntityQueue {
   acceptDeadLetter(m: StoredMessage, source: string, props: Record<string, unknown>): void {
     const amqp: Message = { ...m.amqp, application_properties: { ...(m.amqp.application_properties ?? {}), ...props } };
     const copy: StoredMessage = { seq: m.seq, amqp, enqueuedAt: m.enqueuedAt, expiresAt: Infinity, deliveries: m.deliveries, state: "active", size: m.size, deadLetterSource: source };
+    copy.propertiesSet = { ...(m.propertiesSet ?? {}), ...typedValues(props) };
+    if (m.annotationsSet) copy.annotationsSet = m.annotationsSet;
     if (m.sessionId !== undefined) copy.sessionId = m.sessionId;
     this.messages.set(copy.seq, copy);
     this.nextSeq = Math.max(this.nextSeq, copy.seq + 1);
@@ -229,7 +232,9 @@ export class EntityQueue {
         return { bytes: encodeStamped(m!) };
       }
       const until = this.lock(m!, "management");
-      return { bytes: encodeStamped(m!, { lockedUntil: until }), token: m!.lock!.token };
+      const token = m!.lock!.token;
+      // The lock token rides in the delivery annotations too: the Go SDK reads it only there.
+      return { bytes: encodeStamped(m!, { lockedUntil: until, lockToken: token }), token };
     });
   }
 
@@ -350,7 +355,14 @@ export class EntityQueue {
 }
 
 function mergeAnnotations(m: StoredMessage, annotations: Record<string, unknown> | undefined): void {
-  if (annotations && Object.keys(annotations).length) m.amqp = { ...m.amqp, message_annotations: { ...(m.amqp.message_annotations ?? {}), ...annotations } };
+  if (!annotations || !Object.keys(annotations).length) return;
+  m.amqp = { ...m.amqp, message_annotations: { ...(m.amqp.message_annotations ?? {}), ...annotations } };
+  m.annotationsSet = { ...(m.annotationsSet ?? {}), ...typedValues(annotations) };
+}
+
+/** Values decoded by rhea, typed again for encoding (strings stay strings). */
+function typedValues(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, types.wrap(v)]));
 }
 
 function unrefTimer(fn: () => void, ms: number): NodeJS.Timeout {

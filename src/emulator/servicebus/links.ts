@@ -11,7 +11,9 @@
  *   drains while the last credited message is in flight, then waited 200 ms and closed the link);
  * - dispositions are answered settled, echoing the outcome without its error.
  */
+import { randomBytes } from "node:crypto";
 import type { Delivery, Sender } from "rhea";
+import { normalizeAddress } from "./address.js";
 import { type Link, outcomes, senderState } from "./amqp.js";
 import type { Consumer } from "./entity-store.js";
 import { lockTokenToDeliveryTag } from "./lock-token.js";
@@ -61,7 +63,8 @@ export class OutgoingLink implements Consumer {
   deliver(bytes: Buffer, lockToken: string | undefined): void {
     this.issued += 1;
     // A format argument makes rhea send the bytes as they are (already encoded with stamps).
-    const tag = lockToken ? lockTokenToDeliveryTag(lockToken) : Buffer.from(String(this.issued));
+    // Pre-settled deliveries get a GUID-sized tag too: the Go SDK logs any other length as a bad lock token.
+    const tag = lockToken ? lockTokenToDeliveryTag(lockToken) : randomBytes(16);
     const d = this.sender.send(bytes as never, tag, 0);
     this.unwritten.push((d as unknown as { id: number }).id);
     if (lockToken) this.tokens.set(d, lockToken);
@@ -124,5 +127,23 @@ export function refuseAttach(link: Link, condition: string, description: string)
 
 export function remoteAddress(link: Link): string | undefined {
   const t = link.is_sender() ? link.source : link.target;
-  return (t as { address?: string } | undefined)?.address ?? undefined;
+  const address = (t as { address?: string } | undefined)?.address ?? undefined;
+  return address === undefined ? undefined : normalizeAddress(address);
+}
+
+const SOURCE_FIELDS = ["address", "durable", "expiry_policy", "timeout", "dynamic", "dynamic_node_properties", "distribution_mode", "filter", "default_outcome", "outcomes", "capabilities"];
+
+/**
+ * The set fields of a terminus rhea decoded, as a plain object for `set_source`/`set_target`.
+ * Passing rhea's terminus object itself copies its raw field list, so a Target came back with a
+ * Source's 11 fields (go-amqp: "invalid field count 11 for 0x29").
+ */
+export function termFields(t: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!t || typeof t !== "object") return out;
+  for (const k of SOURCE_FIELDS) {
+    const v = (t as Record<string, unknown>)[k];
+    if (v !== undefined && v !== null) out[k] = v;
+  }
+  return out;
 }

@@ -15,6 +15,11 @@ export interface ManagementReply {
 
 type Body = Record<string, unknown>;
 
+/** Array element codes: the service answers with AMQP arrays (Java and Go read long[], timestamp[], string[]). */
+const LONG = 0x81;
+const TIMESTAMP = 0x83;
+const STRING = 0xb1;
+
 const ok = (body?: unknown): ManagementReply => ({ status: 200, description: "OK", body });
 const fail = (status: number, condition: string, description: string): ManagementReply => ({ status, condition, description });
 const lockLost = (what: string) => fail(410, "com.microsoft:message-lock-lost", `The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue. (${what})`);
@@ -35,7 +40,7 @@ export function handleManagement(ns: Namespace, entity: string, req: Message): M
     switch (op) {
       case "com.microsoft:schedule-message": {
         const msgs = list(body.messages).map((e) => decodeMessage((e as Body).message as Buffer));
-        return ok({ "sequence-numbers": types.wrap_list(ns.schedule(entity, msgs).map((n) => types.wrap_long(n))) });
+        return ok({ "sequence-numbers": types.wrap_array(ns.schedule(entity, msgs), LONG, undefined) });
       }
       case "com.microsoft:cancel-scheduled-message":
         ns.cancelScheduled(entity, list(body["sequence-numbers"]).map(toNumber));
@@ -66,7 +71,7 @@ function receiverOp(q: EntityQueue, op: string, body: Body): ManagementReply {
         if (until === undefined) return lockLost(t);
         expirations.push(until);
       }
-      return ok({ expirations: types.wrap_list(expirations.map((e) => types.wrap_timestamp(e))) });
+      return ok({ expirations: types.wrap_array(expirations, TIMESTAMP, undefined) });
     }
     case "com.microsoft:receive-by-sequence-number": {
       const got = q.lockDeferred(list(body["sequence-numbers"]).map(toNumber), sessionId, toNumber(body["receiver-settle-mode"] ?? 1) === 0);
@@ -98,7 +103,7 @@ function receiverOp(q: EntityQueue, op: string, body: Body): ManagementReply {
       return ok();
     }
     case "com.microsoft:get-message-sessions":
-      return ok({ skip: types.wrap_int(0), "sessions-ids": q.sessionIds() });
+      return ok({ skip: types.wrap_int(0), "sessions-ids": types.wrap_array(q.sessionIds(), STRING, undefined) });
     default:
       return fail(501, "amqp:not-implemented", `operation ${op} is not implemented by the emulator`);
   }

@@ -5,13 +5,13 @@
 import net from "node:net";
 import rhea from "rhea";
 import type { Connection, Delivery, EventContext, Receiver, Sender } from "rhea";
-import { type Link, type Message, outcomes } from "./amqp.js";
+import { captureRawInput, type Link, type Message, outcomes, types } from "./amqp.js";
 import { covers, putToken } from "./cbs.js";
 import type { Disposition, EntityQueue } from "./entity-store.js";
 import type { FaultState, FaultTarget, LinkRole } from "./faults.js";
 import { LimitGuard } from "./guard.js";
 import type { EmulatorLimits } from "./limits.js";
-import { answerDisposition, OutgoingLink, type Outcome, refuseAttach, remoteAddress } from "./links.js";
+import { answerDisposition, OutgoingLink, type Outcome, refuseAttach, remoteAddress, termFields } from "./links.js";
 import { handleManagement } from "./management.js";
 import { type Namespace, SendRejected } from "./namespace.js";
 import { attachSessionReceiver } from "./session-attach.js";
@@ -86,6 +86,7 @@ export class EmulatorServer implements FaultTarget {
       properties: { product: "gauntlet-servicebus-emulator" },
       ...this.limiter.connectionOptions(),
     } as never);
+    captureRawInput(conn);
     if (!this.limiter.admit(conn, socket)) return;
     (conn as unknown as { accept(s: net.Socket): void }).accept(socket);
   }
@@ -125,8 +126,8 @@ export class EmulatorServer implements FaultTarget {
   }
 
   private echo(link: Link): void {
-    if (link.source) link.set_source(link.source);
-    if (link.target) link.set_target(link.target);
+    if (link.source) link.set_source(termFields(link.source) as never);
+    if (link.target) link.set_target(termFields(link.target) as never);
     const attach = (link as unknown as { local: { attach: Record<string, unknown> } }).local.attach;
     attach.snd_settle_mode = link.snd_settle_mode;
     attach.rcv_settle_mode = link.rcv_settle_mode;
@@ -206,13 +207,14 @@ export class EmulatorServer implements FaultTarget {
         g.add(r.grantsPath);
         this.grants.set(ctx.connection, g);
       }
-      props = { "status-code": r.status, "status-description": r.description };
+      // The service types status codes as AMQP int (Java casts to Integer, Go asserts int32).
+      props = { "status-code": types.wrap_int(r.status), "status-description": r.description };
     } else {
       const entity = info.address.slice(0, -MANAGEMENT.length);
       const r = this.authorized(receiver, info.address)
         ? handleManagement(this.ns, entity, req)
         : { status: 401, condition: "amqp:unauthorized-access", description: "no valid token was put on $cbs", body: undefined };
-      props = { statusCode: r.status, statusDescription: r.description ?? "" };
+      props = { statusCode: types.wrap_int(r.status), statusDescription: r.description ?? "" };
       if (r.condition) props.errorCondition = r.condition;
       body = r.body;
       if (r.status < 300) this.ns.queueAt(entity)?.pump(); // a settlement may free credit-bound deliveries

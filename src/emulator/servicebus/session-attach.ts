@@ -5,7 +5,8 @@
  */
 import type { Sender } from "rhea";
 import type { EntityQueue } from "./entity-store.js";
-import { deferAttach, type OutgoingLink, refuseAttach } from "./links.js";
+import { types } from "./amqp.js";
+import { deferAttach, type OutgoingLink, refuseAttach, termFields } from "./links.js";
 import { toDotNetTicks } from "./lock-token.js";
 
 const SESSION_FILTER = "com.microsoft:session-filter";
@@ -26,7 +27,7 @@ export function attachSessionReceiver(a: SessionAttach): void {
   if (!filter || !(SESSION_FILTER in filter)) {
     return refuseAttach(a.sender, "amqp:not-allowed", `It is not possible for an entity that requires sessions to create a non-sessionful message receiver (${a.queue.path}).`);
   }
-  const requested = filter[SESSION_FILTER];
+  const requested = filterValue(filter[SESSION_FILTER]);
   if (requested !== undefined && requested !== null) {
     const id = String(requested);
     if (!a.queue.sessions.tryLock(id, a.id)) {
@@ -52,10 +53,24 @@ export function attachSessionReceiver(a: SessionAttach): void {
   });
 }
 
+/** A filter value as rhea hands it over: plain (JS, Python, Java) or a described type (Go: descriptor 0x137000000C). */
+function filterValue(v: unknown): unknown {
+  return v !== null && typeof v === "object" && "descriptor" in v ? (v as unknown as { value: unknown }).value : v;
+}
+
+/**
+ * Answer with the chosen session id in the filter, in the form the client asked in: a described
+ * type for a described request (go-amqp refuses anything else), plain otherwise (the JS SDK
+ * reads the value as it is). The lock expiry is an AMQP long of .NET ticks.
+ */
 function bind(a: SessionAttach, sessionId: string): void {
-  const source = { ...(a.sender.source ?? {}), filter: { ...((a.sender.source?.filter as object | undefined) ?? {}), [SESSION_FILTER]: sessionId } };
-  a.sender.set_source(source as never);
+  const remote = a.sender.source as unknown as { filter?: Record<string, unknown>; value: unknown[] };
+  const asked = remote.filter?.[SESSION_FILTER];
+  const descriptor = asked !== null && typeof asked === "object" && "descriptor" in asked ? (asked as { descriptor: unknown }).descriptor : undefined;
+  const echoed = descriptor === undefined ? sessionId : types.described(descriptor, types.wrap_string(sessionId));
+  const fields: Record<string, unknown> = { ...termFields(remote), filter: { ...(remote.filter ?? {}), [SESSION_FILTER]: echoed } };
+  a.sender.set_source(fields as never);
   const attach = (a.sender as unknown as { local: { attach: Record<string, unknown> } }).local.attach;
-  attach.properties = { "com.microsoft:locked-until-utc": toDotNetTicks(a.queue.sessions.get(sessionId).lockedUntil) };
+  attach.properties = { "com.microsoft:locked-until-utc": types.wrap_long(toDotNetTicks(a.queue.sessions.get(sessionId).lockedUntil)) };
   a.queue.addConsumer(a.consumer(sessionId));
 }

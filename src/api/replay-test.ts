@@ -1,0 +1,12 @@
+import type { Test } from "../core/test.js";
+import { readRepro } from "../runner/repro.js";
+
+/** The test that replays a repro file (`gauntlet replay FILE`): its scenario, `times` times, on its broker or `broker`. */
+export async function readReplayTest(file: string, options: { times?: number; broker?: string; out?: string } = {}): Promise<Test> {
+  const repro = await readRepro(file);
+  return {
+    broker: options.broker ?? repro.broker,
+    ...(options.out ? { out: options.out } : {}),
+    replay: { suite: repro.suite, scenario: repro.scenario, seed: repro.seed, times: options.times ?? 1, file, broker: repro.broker },
+  };
+}

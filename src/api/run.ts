@@ -1,0 +1,119 @@
+import { mkdir, rm } from "node:fs/promises";
+import { join, relative } from "node:path";
+import type { StartedEnvironment } from "../core/driver.js";
+import type { Op } from "../core/history.js";
+import type { RunSummary, SuiteOutcome } from "../core/run.js";
+import type { Test } from "../core/test.js";
+import { markBrokerLogs, saveBrokerLogs } from "../brokers/local/broker-logs.js";
+import { redact } from "../environments/url.js";
+import { startEnvironment } from "../environments/start.js";
+import { historyMetrics } from "../report/metrics.js";
+import { publishRun, summarize } from "../report/publish.js";
+import { makeReportDir, newRunId } from "../report/report-dir.js";
+import { shellQuote } from "../report/shell-quote.js";
+import { writeRepro } from "../runner/repro.js";
+import { type SuiteProgress, runSuite } from "../runner/run-suite.js";
+import { type ResolvedTest, resolveTest } from "./check-test.js";
+import { replaySuite } from "./replay-suite.js";
+
+/** What a caller may watch or hook while a test runs; none of it changes the outcome. */
+export interface RunHooks {
+  onProgress?(progress: SuiteProgress): void;
+  /** A suite finished (the CLI ends its progress line here). */
+  onSuiteDone?(outcome: SuiteOutcome): void;
+  /**
+   * Register what must happen if the process is interrupted (the CLI wires it to SIGINT/SIGTERM):
+   * stop the broker environment and publish a results.json marked interrupted with the verdict so
+   * far. Returns a function that unregisters it.
+   */
+  onInterrupt?(cleanup: (signal: string) => Promise<void>): () => void;
+}
+
+/** A suite's outcome with the history that represents it. */
+interface Published {
+  outcome: SuiteOutcome;
+  ops?: Op[];
+}
+
+/**
+ * Run a test (suites property-run against its broker, or a saved scenario replayed) and write
+ * every artefact — history.jsonl, results.json, junit.xml, report.html, repro files — through one
+ * publisher. Returns results.json's summary; never prints. Bad input throws UsageError (exit 3),
+ * an unreachable broker InfrastructureError (exit 4), before anything is written.
+ */
+export async function run(test: Test, hooks: RunHooks = {}): Promise<RunSummary> {
+  const t = resolveTest(test);
+  const broker = redact(t.broker);
+  const faults = t.replay ? [...new Set((t.replay.scenario.faults ?? []).map((f) => f.name))] : t.faults;
+  const logMarks = await markBrokerLogs(t.broker);
+  const env = await startEnvironment(t.broker, { faults });
+  const startedAt = new Date().toISOString();
+  const runId = newRunId();
+  const published: Published[] = [];
+  let reportDir: string | undefined;
+  const finish = async (interrupted?: string): Promise<RunSummary> => {
+    const dir = reportDir ?? (await makeReportDir(t.out, runId));
+    const brokerLogs = await saveBrokerLogs(logMarks, dir);
+    const summary = summarize({ runId, command: rerunCommand(t, broker), startedAt, broker, seed: t.seed, suites: published.map((p) => p.outcome), reportDir: dir, ...(brokerLogs.length ? { brokerLogs } : {}), ...(interrupted ? { interrupted } : {}) });
+    await publishRun(summary, published.flatMap((p) => (p.ops ? [p.ops] : [])));
+    return summary;
+  };
+  const unregister = hooks.onInterrupt?.(async (signal) => {
+    await env.stop();
+    await finish(signal);
+  });
+  try {
+    reportDir = await makeReportDir(t.out, runId);
+    if (t.replay) published.push(await replaySuite(t, env));
+    else await propertyRuns(t, env, reportDir, broker, published, hooks);
+  } finally {
+    if (reportDir) await rm(join(reportDir, "live"), { recursive: true, force: true });
+    await env.stop();
+    unregister?.();
+  }
+  return finish();
+}
+
+async function propertyRuns(t: ResolvedTest, env: StartedEnvironment, reportDir: string, broker: string, published: Published[], hooks: RunHooks): Promise<void> {
+  const liveDir = join(reportDir, "live");
+  await mkdir(liveDir, { recursive: true });
+  for (const suite of t.suites) {
+    const { outcome, representative } = await runSuite(suite, {
+      env,
+      runs: t.runs,
+      seed: t.seed,
+      livePath: join(liveDir, `${suite.name}.jsonl`),
+      ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+      faults: t.faults,
+      shrinkBudgetMs: t.shrinkBudgetSeconds * 1000,
+    });
+    if (representative) outcome.metrics = historyMetrics(representative.ops);
+    if (outcome.counterexample) {
+      const file = `repro-${suite.name}.json`;
+      await writeRepro(join(reportDir, file), {
+        gauntlet: "repro",
+        version: 1,
+        suite: suite.name,
+        broker,
+        seed: t.seed,
+        path: outcome.path,
+        anomalies: Object.keys(representative?.result.anomalies ?? {}),
+        scenario: outcome.counterexample,
+      });
+      outcome.reproFile = file;
+      outcome.replayCommand = `npx gauntlet replay ${shellQuote(relative(process.cwd(), join(reportDir, file)))}`;
+    }
+    hooks.onSuiteDone?.(outcome);
+    published.push({ outcome, ...(representative ? { ops: representative.ops } : {}) });
+  }
+}
+
+/** The command that runs this test again, as results.json's `command`. */
+function rerunCommand(t: ResolvedTest, broker: string): string {
+  if (t.replay) {
+    const file = t.replay.file ?? "REPRO.json";
+    const sameBroker = t.replay.broker === undefined || redact(t.replay.broker) === broker;
+    return `npx gauntlet replay ${shellQuote(file)}${sameBroker ? "" : ` --broker ${shellQuote(broker)}`} --times ${t.replay.times}`;
+  }
+  return ["npx gauntlet run", ...t.suites.map((s) => s.name), "--broker", shellQuote(broker), "--seed", String(t.seed), "--runs", String(t.runs), ...(t.faults.length ? ["--faults", t.faults.join(",")] : [])].join(" ");
+}

@@ -1,0 +1,47 @@
+import type { Driver, StartedEnvironment } from "../../core/driver.js";
+import { UsageError } from "../../core/errors.js";
+import { type FaultName, LEADER_FAULTS, PARTITION_FAULTS } from "../../core/faults.js";
+import type { RabbitMqClusterState } from "../../brokers/local/rabbitmq-cluster.js";
+import { rabbitMqClusterControl } from "../../brokers/local/rabbitmq-cluster-control.js";
+import { readState, writeState } from "../../brokers/local/state.js";
+import { CLUSTER_FAULTS, clusterFaults } from "../../faults/cluster-faults.js";
+import { AmqpDriver, type AmqpSettings } from "../../drivers/amqp/driver.js";
+
+const CLUSTER_ONLY: readonly string[] = [...PARTITION_FAULTS, ...LEADER_FAULTS];
+
+/**
+ * When the URL names a node of the cluster `gauntlet brokers up rabbitmq --nodes N` started, the
+ * run gets the whole cluster: clients spread over every node (failing over), and the cluster's
+ * faults (partitions, node and leader faults). Returns undefined for any other URL, after
+ * refusing cluster-only faults there.
+ */
+export async function startAmqpClusterEnvironment(redacted: string, url: URL, settings: AmqpSettings, options: { faults?: readonly FaultName[] }): Promise<StartedEnvironment | undefined> {
+  const faults = options.faults ?? [];
+  const state = await readState<RabbitMqClusterState>("rabbitmq-cluster");
+  const member = state?.nodes.some((n) => n.address === url.hostname);
+  if (!state || !member) {
+    const wanted = faults.filter((f) => CLUSTER_ONLY.includes(f));
+    if (wanted.length) throw new UsageError(`--faults ${wanted.join(",")} need a cluster Gauntlet started`, "run npx gauntlet brokers up rabbitmq --nodes 3 and use the URL it prints (see docs/clusters.md)");
+    return undefined;
+  }
+  const unsupported = faults.filter((f) => !CLUSTER_FAULTS.includes(f));
+  if (unsupported.length) throw new UsageError(`--faults ${unsupported.join(",")}: not available on a cluster (clients reach the nodes directly, not through toxiproxy)`, `on a cluster use ${CLUSTER_FAULTS.join(", ")}`);
+  const nodes = state.nodes.map((n) => {
+    const u = new URL(settings.url);
+    u.hostname = n.address;
+    u.port = "5672";
+    return u.toString();
+  });
+  const injector = faults.length ? clusterFaults(rabbitMqClusterControl(state, () => writeState("rabbitmq-cluster", state))) : undefined;
+  const stop = async () => {
+    await injector?.healAll().catch(() => {});
+    await injector?.close();
+  };
+  return {
+    url: redacted,
+    connect: async (): Promise<Driver> => AmqpDriver.connect({ ...settings, nodes }),
+    ...(injector ? { faults: injector } : {}),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}

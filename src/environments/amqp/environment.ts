@@ -1,0 +1,64 @@
+import type { Driver, StartedEnvironment } from "../../core/driver.js";
+import { InfrastructureError, UsageError } from "../../core/errors.js";
+import { type FaultInjector, type FaultName, NETWORK_FAULTS, PROCESS_FAULTS } from "../../core/faults.js";
+import { rabbitMqProcessControl } from "../../brokers/local/rabbitmq-control.js";
+import type { RabbitMqNodeState } from "../../brokers/local/rabbitmq-node.js";
+import { alive, readState } from "../../brokers/local/state.js";
+import { startProcessFault } from "../../faults/process.js";
+import { withDeadline } from "../../core/deadline.js";
+import { faultsBehindProxies } from "../../faults/toxiproxy-for-run.js";
+import { AmqpDriver, type AmqpSettings } from "../../drivers/amqp/driver.js";
+import { parseAmqpUrl } from "../../drivers/amqp/settings.js";
+import { startAmqpClusterEnvironment } from "./cluster-environment.js";
+
+/** An external RabbitMQ reached by URL; each connect() opens a fresh driver with its own entities. */
+export async function startAmqpEnvironment(redacted: string, url: URL, options: { faults?: readonly FaultName[] } = {}, connectTimeoutMs = 10_000): Promise<StartedEnvironment> {
+  const settings = parseAmqpUrl(url);
+  // issue 13: a node of `gauntlet brokers up rabbitmq --nodes N` brings the whole cluster and its faults.
+  const cluster = await startAmqpClusterEnvironment(redacted, url, settings, options);
+  if (cluster) return cluster;
+  // Fail fast (exit 4, within seconds) when the broker cannot be reached or refuses the login.
+  const probe = await withDeadline(AmqpDriver.connect(settings), connectTimeoutMs).catch((err: Error) => {
+    const auth = /ACCESS_REFUSED|403/.test(err.message);
+    throw new InfrastructureError(
+      `cannot connect to RabbitMQ at ${redacted}: ${auth ? "login refused (wrong user or password)" : err.message}`,
+      auth ? "check the user and password in the URL" : "is the broker running? npx gauntlet brokers up rabbitmq starts a local one",
+    );
+  });
+  await probe.close();
+  const faulty = options.faults?.length ? await amqpNetworkFaults(settings, options.faults) : undefined;
+  const driverSettings = faulty ? { ...settings, url: faulty.url } : settings;
+  const stop = async () => {
+    await faulty?.close();
+  };
+  return {
+    url: redacted,
+    connect: async (): Promise<Driver> => AmqpDriver.connect(driverSettings),
+    ...(faulty ? { faults: faulty.injector } : {}),
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
+
+/**
+ * Every client connects through a toxiproxy proxy in front of the broker (RabbitMQ advertises
+ * nothing); kill, pause and restart act on a node Gauntlet started.
+ */
+async function amqpNetworkFaults(settings: AmqpSettings, names: readonly FaultName[]): Promise<{ injector: FaultInjector; url: string; close(): Promise<void> }> {
+  const target = new URL(settings.url);
+  const wantsProcess = names.some((n) => (PROCESS_FAULTS as readonly string[]).includes(n));
+  const node = wantsProcess ? await readState<RabbitMqNodeState>("rabbitmq") : undefined;
+  if (wantsProcess && (!node || !alive(node.pid) || node.port !== Number(target.port) || node.distPort === undefined)) {
+    throw new UsageError("--faults kill, pause and restart on amqp:// need the node from `gauntlet brokers up rabbitmq` (Gauntlet must own the process)", `available for this URL: ${NETWORK_FAULTS.join(", ")}; for process faults run npx gauntlet brokers up rabbitmq and use the URL \`npx gauntlet brokers status\` prints`);
+  }
+  const control = node ? rabbitMqProcessControl(node) : undefined;
+  const net = await faultsBehindProxies(
+    [{ name: `gauntlet-amqp-${target.port || 5672}-${process.pid}`, listen: "127.0.0.1:0", upstream: `${target.hostname}:${target.port || 5672}` }],
+    "all",
+    control ? { available: [...PROCESS_FAULTS], start: (step) => startProcessFault(control, step) } : undefined,
+  );
+  const proxied = new URL(settings.url);
+  proxied.hostname = "127.0.0.1";
+  proxied.port = String(Object.values(net.listen)[0]!.split(":").pop());
+  return { injector: net.injector, url: proxied.toString(), close: net.close };
+}

@@ -1,0 +1,18 @@
+import type { EnvironmentFamily } from "../../core/environment.js";
+import { NETWORK_FAULTS, PROCESS_FAULTS } from "../../core/faults.js";
+import { parseKafkaUrl } from "../../drivers/kafka/settings.js";
+import { openKafkaBenchClient } from "./bench-client.js";
+import { startKafkaEnvironment } from "./environment.js";
+import { kafkaNativeTool } from "./native.js";
+import { kafkaThroughProxies } from "./rtt.js";
+
+/** kafka://: Apache Kafka through kafkajs (or @platformatic/kafka); `gauntlet brokers up kafka` runs one locally. */
+export const kafkaFamily: EnvironmentFamily = {
+  scheme: "kafka",
+  description: "Apache Kafka (kafkajs)",
+  localService: "kafka",
+  faults: [...NETWORK_FAULTS, ...PROCESS_FAULTS],
+  validate: (url) => void parseKafkaUrl(url),
+  start: startKafkaEnvironment,
+  bench: { open: (redacted, url) => openKafkaBenchClient(redacted, url), throughProxies: kafkaThroughProxies, native: kafkaNativeTool },
+};

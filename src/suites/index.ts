@@ -1,0 +1,20 @@
+import { UsageError } from "../core/errors.js";
+import type { Suite } from "../core/suite.js";
+import { atLeastOnce } from "./at-least-once.js";
+import { deadLetter } from "./dead-letter.js";
+import { duplicates } from "./duplicates.js";
+import { failover } from "./failover.js";
+import { idempotentProducer } from "./idempotent-producer.js";
+import { lockExpiry } from "./lock-expiry.js";
+import { orderingPerKey } from "./ordering-per-key.js";
+import { receiveAndDelete } from "./receive-and-delete.js";
+
+/** The ready-made suites, in the order `gauntlet run` runs them. */
+export const SUITES: readonly Suite[] = [atLeastOnce, orderingPerKey, lockExpiry, deadLetter, duplicates, receiveAndDelete, idempotentProducer, failover];
+
+/** Look a suite up by name; an unknown name fails with the list of known ones. */
+export function suiteByName(name: string): Suite {
+  const suite = SUITES.find((s) => s.name === name);
+  if (!suite) throw new UsageError(`unknown suite "${name}"`, `expected one of ${SUITES.map((s) => s.name).join(", ")} (see gauntlet list)`);
+  return suite;
+}
