@@ -1,4 +1,5 @@
 import { UsageError } from "../core/errors.js";
+import { type EmulatorLimitFlags, parseEmulatorLimits } from "./emulator-limit-options.js";
 import { DEFAULT_SAS_KEY, EmulatorConfigError, type ServiceBusEmulator, startServiceBusEmulator } from "../emulator/servicebus/index.js";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -7,14 +8,15 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
  * `gauntlet emulator servicebus [--port N] [--config Config.json]`: serve the embedded Service
  * Bus emulator until SIGINT/SIGTERM. A custom key comes from GAUNTLET_SB_KEY and is never printed.
  */
-export async function emulatorCommand(kind: string, opts: { port?: string; config?: string; host?: string; json?: boolean }): Promise<number> {
+export async function emulatorCommand(kind: string, opts: { port?: string; config?: string; host?: string; json?: boolean } & EmulatorLimitFlags): Promise<number> {
   if (kind !== "servicebus") throw new UsageError(`emulator: unknown kind "${kind}"`, "expected: gauntlet emulator servicebus");
   const port = opts.port === undefined ? 5672 : /^\d{1,5}$/.test(opts.port.trim()) ? Number(opts.port) : Number.NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0..65535, got "${opts.port}"`, "e.g. --port 5672, or --port 0 for any free port");
+  const limits = parseEmulatorLimits(opts);
   const customKey = process.env.GAUNTLET_SB_KEY;
   let emulator: ServiceBusEmulator;
   try {
-    emulator = await startServiceBusEmulator({ port, host: opts.host, config: opts.config, sasKey: customKey || DEFAULT_SAS_KEY });
+    emulator = await startServiceBusEmulator({ port, host: opts.host, config: opts.config, sasKey: customKey || DEFAULT_SAS_KEY, limits });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === "EADDRINUSE") throw new UsageError(`port ${port} is already in use`, `pick another with --port N (0 = any free port), or stop whatever listens on ${port}`);
@@ -26,7 +28,7 @@ export async function emulatorCommand(kind: string, opts: { port?: string; confi
   const entities: Array<{ kind: string; name: string; subscriptions?: string[] }> = emulator.entities.map((e) =>
     e.kind === "queue" ? { kind: e.kind, name: e.name } : { kind: e.kind, name: e.name, subscriptions: e.subscriptions.map((s) => s.name) },
   );
-  if (opts.json) say(JSON.stringify({ host: emulator.host, port: emulator.port, connectionString, entities, startMs: Math.round(emulator.startMs * 10) / 10 }));
+  if (opts.json) say(JSON.stringify({ host: emulator.host, port: emulator.port, connectionString, entities, startMs: Math.round(emulator.startMs * 10) / 10, limits: emulator.limits }));
   else {
     say(`Service Bus emulator listening on ${emulator.host}:${emulator.port} (started in ${emulator.startMs.toFixed(1)} ms)`);
     say(`connection string: ${connectionString}`);

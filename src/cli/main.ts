@@ -10,6 +10,7 @@ import { checkCommand } from "./check-command.js";
 import { compareCommand } from "./compare-command.js";
 import { conformanceCommand } from "./conformance-command.js";
 import { emulatorCommand } from "./emulator-command.js";
+import { addEmulatorLimitOptions } from "./emulator-limit-options.js";
 import { listCommand } from "./list-command.js";
 import { replayCommand } from "./replay-command.js";
 import { DEFAULT_RUNS, runCommand } from "./run-command.js";
@@ -185,6 +186,7 @@ function buildProgram(setCode: (code: number) => void): Command {
     .option("--json", "print the connection details as one JSON line")
     .addOption(verbose)
     .action(async (kind: string, opts) => setCode(await emulatorCommand(kind, opts)));
+  addEmulatorLimitOptions(program.commands.find((c) => c.name() === "emulator")!);
 
   program
     .command("list")

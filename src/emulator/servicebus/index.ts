@@ -5,6 +5,7 @@
  */
 import { type EmulatorEntitySpec, loadConfigFile, resolveEntities } from "./config.js";
 import { Faults, FaultState } from "./faults.js";
+import { type EmulatorLimits, resolveLimits } from "./limits.js";
 import type { EntityModel } from "./model.js";
 import { Namespace } from "./namespace.js";
 import { EmulatorServer } from "./server.js";
@@ -13,6 +14,7 @@ export type { EmulatorEntitySpec, EmulatorQueueSpec, EmulatorTopicSpec, Emulator
 export { EmulatorConfigError, parseConfigJson, loadConfigFile } from "./config.js";
 export type { EntityModel } from "./model.js";
 export type { Faults, EntitySnapshot } from "./faults.js";
+export { type EmulatorLimits, DEFAULT_LIMITS, LIMIT_BOUNDS } from "./limits.js";
 
 export const DEFAULT_SAS_KEY_NAME = "RootManageSharedAccessKey";
 export const DEFAULT_SAS_KEY = "SAS_KEY_VALUE";
@@ -30,6 +32,8 @@ export interface ServiceBusEmulatorOptions {
   config?: string;
   /** Longest wait of acceptNextSession for a free session (default 5000 ms; the service waits up to the client's timeout). */
   sessionWaitCapMs?: number;
+  /** Protocol limits and timeouts; each unset field keeps its default (DEFAULT_LIMITS, docs/servicebus-emulator.md). */
+  limits?: Partial<EmulatorLimits>;
 }
 
 export interface ServiceBusEmulator {
@@ -39,6 +43,8 @@ export interface ServiceBusEmulator {
   connectionString: string;
   entities: EntityModel[];
   faults: Faults;
+  /** The limits in force. */
+  limits: EmulatorLimits;
   /** Milliseconds from the call to listening. */
   startMs: number;
   stop(): Promise<void>;
@@ -48,13 +54,14 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
   const t0 = performance.now();
   const specs = [...(options.config ? loadConfigFile(options.config) : []), ...(options.entities ?? [])];
   const entities = resolveEntities(specs);
+  const limits = resolveLimits(options.limits);
   const keyName = options.sasKeyName ?? DEFAULT_SAS_KEY_NAME;
   const key = options.sasKey ?? DEFAULT_SAS_KEY;
   const host = options.host ?? "127.0.0.1";
   const state = new FaultState();
   let server: EmulatorServer | undefined;
   const ns = new Namespace(entities, (queue, sessionId, owner) => server?.sessionLockLost(queue, sessionId, owner));
-  server = new EmulatorServer(ns, { keyName, key, faults: state, sessionWaitCapMs: options.sessionWaitCapMs ?? 5000 });
+  server = new EmulatorServer(ns, { keyName, key, faults: state, sessionWaitCapMs: options.sessionWaitCapMs ?? 5000, limits });
   let port: number;
   try {
     port = await server.listen(options.port ?? 0, host);
@@ -71,6 +78,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
     connectionString: `Endpoint=sb://${endpointHost}:${port};SharedAccessKeyName=${keyName};SharedAccessKey=${key};UseDevelopmentEmulator=true`,
     entities,
     faults: new Faults(state, running),
+    limits,
     startMs: performance.now() - t0,
     stop: () =>
       (stopped ??= (async () => {

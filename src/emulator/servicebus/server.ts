@@ -10,6 +10,8 @@ import { captureRawInput, type Link, type Message, outcomes, types } from "./amq
 import { covers, putToken } from "./cbs.js";
 import type { Disposition, EntityQueue } from "./entity-store.js";
 import type { FaultState, FaultTarget, LinkRole } from "./faults.js";
+import { LimitGuard } from "./guard.js";
+import type { EmulatorLimits } from "./limits.js";
 import { answerDisposition, OutgoingLink, type Outcome, refuseAttach, remoteAddress, termFields } from "./links.js";
 import { handleManagement } from "./management.js";
 import { type Namespace, SendRejected } from "./namespace.js";
@@ -27,6 +29,8 @@ export interface ServerOptions {
   faults: FaultState;
   /** Longest wait for a free session on acceptNextSession. */
   sessionWaitCapMs: number;
+  /** Frame, message, connection, session and link limits and timeouts (limits.ts). */
+  limits: EmulatorLimits;
 }
 
 const INCOMING_CREDIT = 100;
@@ -44,11 +48,15 @@ export class EmulatorServer implements FaultTarget {
   private readonly grants = new WeakMap<Connection, Set<string>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private nextLinkId = 1;
+  private readonly limiter: LimitGuard;
 
   constructor(
     readonly ns: Namespace,
     private readonly options: ServerOptions,
   ) {
+    this.limiter = new LimitGuard(options.limits, (link) => this.messageLimit(link), (reason) => {
+      if (process.env.GAUNTLET_EMULATOR_DEBUG) process.stderr.write(`emulator: limit: ${reason}\n`);
+    });
     this.tcp = net.createServer((socket) => this.accept(socket));
     this.wire();
   }
@@ -66,6 +74,7 @@ export class EmulatorServer implements FaultTarget {
 
   async close(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
+    this.limiter.close();
     this.dropConnections();
     this.container.removeAllListeners();
     this.container.on("error", () => {}); // late socket errors after shutdown
@@ -81,8 +90,10 @@ export class EmulatorServer implements FaultTarget {
       autoaccept: false,
       credit_window: 0,
       properties: { product: "gauntlet-servicebus-emulator" },
+      ...this.limiter.connectionOptions(),
     } as never);
     captureRawInput(conn);
+    if (!this.limiter.admit(conn, socket)) return;
     (conn as unknown as { accept(s: net.Socket): void }).accept(socket);
     acknowledgeEveryRead(socket, () => conn.is_open()); // issue 12: no 40 ms delayed-ACK stalls
   }
@@ -92,8 +103,8 @@ export class EmulatorServer implements FaultTarget {
     const debug = process.env.GAUNTLET_EMULATOR_DEBUG ? (e: unknown) => process.stderr.write(`emulator: ${String((e as Error)?.stack ?? (e as EventContext)?.connection?.error ?? e)}\n`) : () => {};
     const quiet = debug;
     for (const e of ["error", "protocol_error", "connection_error", "session_error", "sender_error", "receiver_error"]) c.on(e, quiet);
-    c.on("sender_open", (ctx: EventContext) => this.guard(ctx, () => this.onSenderOpen(ctx.sender!)));
-    c.on("receiver_open", (ctx: EventContext) => this.guard(ctx, () => this.onReceiverOpen(ctx.receiver!)));
+    c.on("sender_open", (ctx: EventContext) => this.guard(ctx, () => this.limiter.admitLink(ctx.sender!) && this.onSenderOpen(ctx.sender!)));
+    c.on("receiver_open", (ctx: EventContext) => this.guard(ctx, () => this.limiter.admitLink(ctx.receiver!) && this.onReceiverOpen(ctx.receiver!)));
     c.on("message", (ctx: EventContext) => this.guard(ctx, () => this.onMessage(ctx)));
     for (const outcome of ["accepted", "rejected", "modified", "released"] as const) {
       c.on(outcome, (ctx: EventContext) => this.guard(ctx, () => this.onDisposition(ctx.sender!, ctx.delivery!, outcome)));
@@ -178,6 +189,13 @@ export class EmulatorServer implements FaultTarget {
     const receiver = ctx.receiver!;
     const delivery = ctx.delivery!;
     const info = this.links.get(receiver);
+    const oversized = this.limiter.takeOversized(receiver);
+    if (oversized !== undefined) {
+      // The guard stopped buffering this message at the frame that crossed the limit.
+      delivery.update(true, outcomes.rejected({ condition: "amqp:link:message-size-exceeded", description: `The message (at least ${oversized} bytes) exceeds the limit of ${this.messageLimit(receiver)} bytes.` }));
+      if (info?.role !== "send" || !this.options.faults.creditStarved) receiver.add_credit(1);
+      return;
+    }
     if (!info || info.role === "receive") return;
     if (info.role === "send") {
       this.onSend(info.address, ctx.message as Message | Buffer, delivery);
@@ -224,6 +242,12 @@ export class EmulatorServer implements FaultTarget {
       if (err instanceof SendRejected) return reject(err.condition, err.message);
       reject("amqp:decode-error", `the transfer could not be decoded: ${(err as Error).message}`);
     }
+  }
+
+  /** The largest message a client may transfer on `link`: its entity's size, else the management limit. */
+  private messageLimit(link: Link): number {
+    const info = this.links.get(link);
+    return info?.role === "send" ? this.ns.maxMessageSize(info.address) : this.options.limits.maxManagementMessageBytes;
   }
 
   /** Replies go on the sender in the same AMQP session whose source is the request address. */
