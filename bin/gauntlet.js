@@ -4,10 +4,10 @@
 // itself with it, so `npx gauntlet` works on a fresh machine with an old system Node. On a Node
 // that is new enough, Gauntlet runs in this process: there is no second layer at all.
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { constants } from "node:os";
 import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 const [major, minor] = process.versions.node.split(".").map(Number);
 const tooOld = major < 22 || (major === 22 && minor < 12);
@@ -50,12 +50,30 @@ function reRunUnderNode24() {
     }
   }
   watchNpx(() => child.kill("SIGTERM"));
-  child.stdio[3].on("error", () => {});
+  const tempDirs = collectTempDirs(child.stdio[3]);
   child.once("error", (err) => {
     process.stderr.write(`gauntlet: cannot start Node 24 (${join(binDir, "node")}): ${err.message}\n`);
     process.exit(4);
   });
-  child.once("exit", (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
+  child.once("exit", (code, signal) => {
+    // a child that was SIGKILLed could not remove its temp dirs; it announced them (src/core/temp-dirs.ts)
+    for (const dir of tempDirs) if (basename(dir).startsWith("gauntlet-")) rmSync(dir, { recursive: true, force: true });
+    process.exit(code ?? 128 + (constants.signals[signal] ?? 0));
+  });
+}
+
+/** The temp dirs the re-run process announces on the pipe, one `+PATH` line each. */
+function collectTempDirs(pipe) {
+  const dirs = new Set();
+  let pending = "";
+  pipe.setEncoding("utf8");
+  pipe.on("error", () => {});
+  pipe.on("data", (chunk) => {
+    const lines = (pending + chunk).split("\n");
+    pending = lines.pop();
+    for (const line of lines) if (line.startsWith("+")) dirs.add(line.slice(1));
+  });
+  return dirs;
 }
 
 async function runHere() {
@@ -90,8 +108,9 @@ async function watchTheShim() {
   const fd = Number(process.env.GAUNTLET_SHIM_PIPE);
   delete process.env.GAUNTLET_SHIM_PIPE; // not for the processes Gauntlet starts
   const { Socket } = await import("node:net");
-  const pipe = new Socket({ fd, readable: true, writable: false });
+  const pipe = new Socket({ fd, readable: true, writable: true });
   pipe.on("data", () => {}).on("error", () => {});
+  globalThis[Symbol.for("gauntlet.shim.tempDirs")] = { announce: (path) => pipe.write(`+${path}\n`) };
   pipe.once("close", () => process.kill(process.pid, "SIGTERM"));
   pipe.unref();
 }

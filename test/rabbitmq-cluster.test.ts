@@ -18,10 +18,10 @@ function netnsUsable(): boolean {
   }
 }
 
-/** A few dozen confirmed messages from two slow producers, one consumer; a partition of the leader, then a leader kill. */
+/** A few dozen confirmed messages from two slow producers (sending for 17 s, past both faults, so a loaded host still confirms a few dozen), one consumer; a partition of the leader, then a leader kill. */
 function scenario(): Scenario {
   let id = 0;
-  const sends = () => Array.from({ length: 18 }, () => ({ delayMs: 500, messages: [{ id: `m${++id}`, size: 10 }] }));
+  const sends = () => Array.from({ length: 34 }, () => ({ delayMs: 500, messages: [{ id: `m${++id}`, size: 10 }] }));
   return {
     version: 1,
     suite: "failover",

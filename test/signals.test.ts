@@ -130,5 +130,17 @@ describe("signals: every layer can be stopped, nothing keeps running, no temp di
       const { code } = await settle(s, sent);
       expect(code, s.stderr()).toBe(expected);
     }, 120_000);
+
+    it("SIGKILL to the Node 24 process and its handler process at once (as between two handler processes): the shim removes the temp dir", async () => {
+      const s = await shim();
+      const worker = children(s.child.pid!)[0]!;
+      const handlers = children(worker);
+      expect(handlers.length).toBeGreaterThan(0);
+      expect(readdirSync(s.tmp).filter((f) => f.startsWith("gauntlet-certify-"))).toHaveLength(1);
+      const sent = Date.now();
+      for (const pid of [...handlers, worker]) process.kill(pid, "SIGKILL");
+      const { code } = await settle(s, sent);
+      expect(code, s.stderr()).toBe(137);
+    }, 120_000);
   });
 });

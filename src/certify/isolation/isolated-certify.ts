@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { announceTempDir } from "../../core/temp-dirs.js";
 import type { CertifyRun, DeliveryMode } from "../certify.js";
 import type { CertifyRepro } from "../repro.js";
 import type { Semantics } from "../types.js";
@@ -84,10 +85,12 @@ export async function replayIsolated(
 /**
  * A fresh `gauntlet-certify-*` directory for one command: `store/` is the handler's storeDir,
  * `state` the handler process's state file. Removed when `fn` ends; should this process die
- * instead, the handler process removes it (its watchdog sees our end of a pipe close).
+ * instead, the handler process removes it (its watchdog sees our end of a pipe close), and so does
+ * the entry shim when there is one (between two handler processes no watchdog runs).
  */
 export async function withCertifyTempDir<T>(fn: (tempDir: string) => Promise<T>): Promise<T> {
   const tempDir = await mkdtemp(join(tmpdir(), "gauntlet-certify-"));
+  announceTempDir(tempDir);
   try {
     await mkdir(files(tempDir).storeDir);
     return await fn(tempDir);
