@@ -1,6 +1,7 @@
 import { UsageError } from "../core/errors.js";
-import { type ClusterService, CLUSTER_SERVICES, networkLeftovers } from "../brokers/local/rabbitmq-cluster-service.js";
-import { type PartitionHandling, type RabbitMqClusterState } from "../brokers/local/rabbitmq-cluster.js";
+import { CLUSTER_SERVICES, networkLeftovers } from "../brokers/local/cluster-services.js";
+import type { ClusterService, ClusterStartOptions, ClusterState } from "../brokers/local/cluster-service.js";
+import type { PartitionHandling } from "../brokers/local/rabbitmq-cluster.js";
 import { octetOf, removeDeadNetworks } from "../brokers/local/netns.js";
 import { clearState, readState, writeState } from "../brokers/local/state.js";
 import { archiveLogs } from "../brokers/local/broker-logs.js";
@@ -34,7 +35,10 @@ export function clusterServiceFor(name: string): ClusterService {
 
 /** Start a cluster and record it; an existing live one is kept. */
 export async function clusterUp(service: ClusterService, nodes: number, options: ClusterUpOptions): Promise<void> {
-  const running = await readState<RabbitMqClusterState>(service.name);
+  const asked: (keyof ClusterStartOptions)[] = [...(options.partitionHandling ? (["partitionHandling"] as const) : []), ...(options.mirrored ? (["mirrored"] as const) : [])];
+  const foreign = asked.filter((o) => !service.options.includes(o));
+  if (foreign.length) throw new UsageError(`brokers up ${service.base} --nodes: ${foreign.map((o) => `--${o.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(", ")} does not apply to ${service.base}`, `drop it (it is a RabbitMQ setting)`);
+  const running = await readState<ClusterState>(service.name);
   if (running && service.running(running)) {
     say(`${service.name} already up: ${running.nodes.map((n) => n.address).join(", ")}  (npx gauntlet brokers down ${service.base} first to change it)`);
     return;
@@ -42,14 +46,15 @@ export async function clusterUp(service: ClusterService, nodes: number, options:
   if (running) await clusterDown(service);
   const state = await service.startCluster({ nodes, ...(options.partitionHandling ? { partitionHandling: options.partitionHandling as PartitionHandling } : {}), ...(options.mirrored ? { mirrored: true } : {}) });
   await writeState(service.name, state);
-  say(`${service.name} up in ${(state.startMs / 1000).toFixed(1)} s: ${state.nodes.length} nodes, cluster_partition_handling=${state.partitionHandling}${state.mirrored ? ", classic queues mirrored (ha-mode all)" : ""}`);
-  for (const n of state.nodes) say(`  ${n.name}  ${n.url}  pid ${n.pid}  (namespace ${n.ns})`);
+  const settings = Object.entries(service.describe(state)).map(([k, v]) => `${k}=${String(v)}`);
+  say(`${service.name} up in ${(state.startMs / 1000).toFixed(1)} s: ${state.nodes.length} nodes${settings.length ? `, ${settings.join(", ")}` : ""}`);
+  for (const n of state.nodes) say(`  ${n.name}  ${n.role}  ${n.url}  pid ${n.pid}  (namespace ${n.ns})`);
   say(`run with: --broker '${state.url}'`);
 }
 
 /** Stop a recorded cluster (keeping its logs), then remove dead networks of crashed runs. */
 export async function clusterDown(service: ClusterService): Promise<void> {
-  const state = await readState<RabbitMqClusterState>(service.name);
+  const state = await readState<ClusterState>(service.name);
   const kept = state ? await archiveLogs(service, state) : [];
   if (state) await service.stop(state);
   await clearState(service.name);
@@ -63,16 +68,16 @@ export async function removeLeftovers(): Promise<void> {
   if (removed.length) say(`removed leftovers: ${removed.join(", ")}`);
 }
 
-async function ownedClusters(): Promise<RabbitMqClusterState[]> {
-  const states = await Promise.all(CLUSTER_SERVICES.map((s) => readState<RabbitMqClusterState>(s.name)));
-  return states.filter((s): s is RabbitMqClusterState => s !== undefined);
+async function ownedClusters(): Promise<ClusterState[]> {
+  const states = await Promise.all(CLUSTER_SERVICES.map((s) => readState<ClusterState>(s.name)));
+  return states.filter((s): s is ClusterState => s !== undefined);
 }
 
 /** Status entries for clusters, plus Gauntlet namespaces/links no recorded cluster owns. */
 export async function clusterStatuses(): Promise<{ clusters: Record<string, unknown>[]; leftovers: { namespaces: string[]; links: string[] } }> {
   const clusters: Record<string, unknown>[] = [];
   for (const service of CLUSTER_SERVICES) {
-    const state = await readState<RabbitMqClusterState>(service.name);
+    const state = await readState<ClusterState>(service.name);
     const running = state !== undefined && service.running(state);
     clusters.push({
       name: service.name,
@@ -82,8 +87,7 @@ export async function clusterStatuses(): Promise<{ clusters: Record<string, unkn
         ? {
             url: state.url,
             dir: state.dir,
-            partitionHandling: state.partitionHandling,
-            mirrored: state.mirrored,
+            ...service.describe(state),
             subnet: `10.213.${state.network.octet}.0/24`,
             nodes: state.nodes.map((n) => ({ name: n.name, address: n.address, url: n.url, role: n.role, pid: n.pid, namespace: n.ns, running: service.running({ ...state, nodes: [n] }) })),
             logs: service.logFiles?.(state) ?? [],

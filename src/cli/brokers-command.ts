@@ -4,7 +4,7 @@ import { KNOWN_SERVICES, LOCAL_SERVICES, serviceByName } from "../brokers/local/
 import { alive, clearState, readState, writeState } from "../brokers/local/state.js";
 import { archiveLogs } from "../brokers/local/broker-logs.js";
 import { type ClusterUpOptions, clusterDown, clusterServiceFor, clusterSize, clusterStatuses, clusterUp, removeLeftovers } from "./brokers-cluster.js";
-import { CLUSTER_SERVICES } from "../brokers/local/rabbitmq-cluster-service.js";
+import { CLUSTER_SERVICES } from "../brokers/local/cluster-services.js";
 
 interface BrokerStatus {
   name: string;
@@ -70,8 +70,8 @@ export async function brokersCommand(action: string, names: string[], options: {
       else {
         for (const s of statuses) say(`${s.name.padEnd(10)} installed: ${s.installed ? "yes" : "no "}  running: ${s.running ? `yes  ${s.url}` : "no"}${s.note ? `  (${s.note})` : ""}`);
         for (const c of clusters.filter((x) => x.nodes)) {
-          say(`${String(c.name)}  running: ${c.running ? "yes" : "no"}  partition handling: ${String(c.partitionHandling)}`);
-          for (const n of c.nodes as { name: string; url: string; pid: number; running: boolean }[]) say(`  ${n.name}  ${n.url}  pid ${n.pid}  ${n.running ? "up" : "down"}`);
+          say(`${String(c.name)}  running: ${c.running ? "yes" : "no"}${c.partitionHandling ? `  partition handling: ${String(c.partitionHandling)}` : ""}${c.version ? `  version ${String(c.version)}` : ""}`);
+          for (const n of c.nodes as { name: string; role: string; url: string; pid: number; running: boolean }[]) say(`  ${n.name}  ${n.role}  ${n.url}  pid ${n.pid}  ${n.running ? "up" : "down"}`);
         }
         if (leftovers.namespaces.length || leftovers.links.length) say(`leftovers (npx gauntlet brokers down removes dead ones): ${[...leftovers.namespaces, ...leftovers.links].join(", ")}`);
       }

@@ -12,6 +12,8 @@ export interface EnvironmentFamily {
   readonly scheme: string;
   /** One line for `gauntlet list` and error messages. */
   readonly description: string;
+  /** The URL's authority may list several host:port, comma-separated (Kafka's bootstrap servers): `kafka://a:9092,b:9092`. */
+  readonly hostLists?: boolean;
   /** The `gauntlet brokers up NAME` service that runs this broker locally, if there is one. */
   readonly localService?: string;
   /** What `--faults` may name on this family (network, process...); empty when none. */

@@ -25,9 +25,20 @@ export function parseBrokerUrl(raw: string): BrokerUrl {
   const family = familyOf(scheme);
   let url: URL;
   try {
-    url = new URL(raw);
+    url = new URL(family.hostLists ? withHostList(raw) : raw);
   } catch {
     throw new UsageError(`--broker: "${redact(raw)}" is not a valid URL`, `e.g. ${scheme}://host:port`);
   }
   return { scheme, family, url, redacted: redact(raw) };
+}
+
+/**
+ * WHATWG URLs hold one host; a list (`kafka://a:9092,b:9092/?x`) becomes `kafka://a:9092/,b:9092?x`:
+ * the first host in `host`, the others in the path after `/,`, where the family reads them back.
+ */
+function withHostList(raw: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/i.exec(raw);
+  if (!m || !m[2]!.includes(",")) return raw;
+  const [first, ...rest] = m[2]!.split(",");
+  return `${m[1]}${first}/,${rest.join(",")}${m[3]!.replace(/^\//, "")}`;
 }

@@ -2,12 +2,18 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { archiveLogs, endpointsOf, logArchiveDir, markBrokerLogs, saveBrokerLogs } from "./broker-logs.js";
+import { archiveLogs, endpointsOf, logArchiveDir, logName, markBrokerLogs, saveBrokerLogs } from "./broker-logs.js";
 import { kafkaService } from "./kafka-service.js";
 import type { ServiceState } from "./service.js";
 import { writeState } from "./state.js";
 
 describe("endpointsOf", () => {
+  it("names a cluster's same-named node logs by their node directory, a single node's by file alone", () => {
+    const nodes = ["/t/c/n1/server.log", "/t/c/n2/server.log"];
+    expect(nodes.map((f) => logName("kafka-cluster", f, nodes))).toEqual(["kafka-cluster-n1-server.log", "kafka-cluster-n2-server.log"]);
+    expect(logName("kafka", "/t/k/server.log", ["/t/k/server.log"])).toBe("kafka-server.log");
+  });
+
   it("reads host:port pairs, without credentials, for every scheme and broker list", () => {
     expect(endpointsOf("amqp://guest:secret@127.0.0.1:5672/vhost?x=1")).toEqual(["127.0.0.1:5672"]);
     expect(endpointsOf("kafka://127.0.0.1:9092,LOCALHOST:9093?idempotent=true")).toEqual(["127.0.0.1:9092", "127.0.0.1:9093"]);

@@ -5,10 +5,10 @@
  */
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, open, readdir, rm, stat } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { gauntletCache, readState } from "./state.js";
 import { LOCAL_SERVICES } from "./services.js";
-import { CLUSTER_SERVICES } from "./rabbitmq-cluster-service.js";
+import { CLUSTER_SERVICES } from "./cluster-services.js";
 import type { LocalService, ServiceState } from "./service.js";
 
 /** How many archived logs `brokers down` keeps; older ones are removed. */
@@ -64,12 +64,18 @@ export async function saveBrokerLogs(marks: readonly LogMark[], reportDir: strin
     if (size === undefined) continue;
     const from = size >= mark.offset ? mark.offset : 0;
     if (size === from) continue;
-    const name = join("broker-logs", `${mark.service}-${basename(mark.file)}`);
+    const name = join("broker-logs", logName(mark.service, mark.file, marks.filter((m) => m.service === mark.service).map((m) => m.file)));
     await mkdir(join(reportDir, "broker-logs"), { recursive: true });
     await copyRange(mark.file, join(reportDir, name), from, size);
     saved.push(name);
   }
   return saved;
+}
+
+/** `<service>-<file name>`, with the node's directory too where a cluster's nodes share a file name (n1-server.log). */
+export function logName(service: string, file: string, siblings: readonly string[]): string {
+  const shared = siblings.filter((f) => basename(f) === basename(file)).length > 1;
+  return `${service}-${shared ? `${basename(dirname(file))}-` : ""}${basename(file)}`;
 }
 
 async function copyRange(src: string, dest: string, from: number, to: number): Promise<void> {
@@ -103,7 +109,7 @@ export async function archiveLogs(service: LocalService<ServiceState>, state: Se
   for (const file of service.logFiles(state)) {
     if (!((await stat(file).catch(() => undefined))?.size)) continue; // missing or empty
     await mkdir(dir, { recursive: true });
-    const dest = join(dir, `${stamp}-${service.name}-${basename(file)}`);
+    const dest = join(dir, `${stamp}-${logName(service.name, file, service.logFiles(state))}`);
     await copyFile(file, dest);
     kept.push(dest);
   }

@@ -78,7 +78,7 @@ const LOGGING = [
   "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.coordinator.group=info",
   "-Dorg.slf4j.simpleLogger.log.kafka.coordinator.group=info",
 ];
-const LOG4J_PROPERTIES = [
+export const LOG4J_PROPERTIES = [
   "log4j.rootLogger=WARN, stdout",
   "log4j.appender.stdout=org.apache.log4j.ConsoleAppender",
   "log4j.appender.stdout.layout=org.apache.log4j.PatternLayout",
@@ -88,7 +88,8 @@ const LOG4J_PROPERTIES = [
   "",
 ].join("\n");
 
-function java(state: KafkaNodeState, main: string, args: string[]): string[] {
+/** The JVM arguments that run `main` of Kafka `version`, logging as configured in `dir`. */
+export function java(state: Pick<KafkaNodeState, "version" | "dir">, main: string, args: string[]): string[] {
   return [...JAVA_OPTS, ...LOGGING, `-Dlog4j.configuration=file:${join(state.dir, "log4j.properties")}`, "-cp", `${kafkaLibs(state.version)}/*`, main, ...args];
 }
 

@@ -1,21 +1,13 @@
 import { join } from "node:path";
-import { listNetworkLeftovers } from "./netns.js";
-import { type RabbitMqClusterOptions, type RabbitMqClusterState, clusterAlive, startRabbitMqCluster, stopRabbitMqCluster } from "./rabbitmq-cluster.js";
+import type { ClusterService } from "./cluster-service.js";
+import { type RabbitMqClusterState, clusterAlive, startRabbitMqCluster, stopRabbitMqCluster } from "./rabbitmq-cluster.js";
 import { rabbitmqService } from "./rabbitmq-service.js";
-import type { LocalService } from "./service.js";
-
-/** A local service that runs as N nodes (`gauntlet brokers up <name> --nodes N`). */
-export interface ClusterService<S extends RabbitMqClusterState = RabbitMqClusterState> extends LocalService<S> {
-  /** The single-node service this is the cluster form of (`rabbitmq`). */
-  readonly base: string;
-  startCluster(options: RabbitMqClusterOptions): Promise<S>;
-  running(state: S): boolean;
-}
 
 /** RabbitMQ as a cluster of private nodes in network namespaces (see rabbitmq-cluster.ts). */
-export const rabbitmqClusterService: ClusterService = {
+export const rabbitmqClusterService: ClusterService<RabbitMqClusterState> = {
   name: "rabbitmq-cluster",
   base: "rabbitmq",
+  options: ["nodes", "partitionHandling", "mirrored"],
   installHint: rabbitmqService.installHint,
   installed: rabbitmqService.installed,
   location: rabbitmqService.location,
@@ -29,17 +21,5 @@ export const rabbitmqClusterService: ClusterService = {
   running: clusterAlive,
   stop: stopRabbitMqCluster,
   logFiles: (state) => state.nodes.map((n) => join(n.dir, "log", `${n.name}.log`)),
+  describe: (state) => ({ partitionHandling: state.partitionHandling, mirrored: state.mirrored }),
 };
-
-/** Every cluster service `gauntlet brokers` manages. */
-export const CLUSTER_SERVICES: readonly ClusterService[] = [rabbitmqClusterService];
-
-/**
- * Gauntlet's namespaces and links that no recorded cluster owns (a crashed run's), split into
- * those with processes still inside (listed only: another live run may own them) and dead ones.
- */
-export function networkLeftovers(owned: readonly RabbitMqClusterState[]): { namespaces: string[]; links: string[] } {
-  const ours = new Set(owned.flatMap((s) => [s.network.bridge, ...s.network.nodes.flatMap((n) => [n.ns, n.veth])]));
-  const all = listNetworkLeftovers();
-  return { namespaces: all.namespaces.filter((n) => !ours.has(n)), links: all.links.filter((l) => !ours.has(l)) };
-}

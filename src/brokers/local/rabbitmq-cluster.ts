@@ -9,13 +9,12 @@ import { waitUntil } from "./free-port.js";
 import { type NetnsNetwork, createNetwork, removeNetwork } from "./netns.js";
 import { RABBITMQ_INSTALL, rabbitMqInstalled } from "./rabbitmq-node.js";
 import { managementApi } from "./rabbitmq-management.js";
-import type { ServiceState } from "./service.js";
+import { type ClusterState, PARTITION_HANDLING, type PartitionHandling } from "./cluster-service.js";
 import { alive } from "./state.js";
 import { type TiedCleanup, runIfThisProcessDies } from "./tied-process.js";
 
 const RABBIT_BIN = "/usr/lib/rabbitmq/bin";
-export const PARTITION_HANDLING = ["ignore", "autoheal", "pause_minority"] as const;
-export type PartitionHandling = (typeof PARTITION_HANDLING)[number];
+export { PARTITION_HANDLING, type PartitionHandling } from "./cluster-service.js";
 
 export interface RabbitMqClusterOptions {
   nodes: number;
@@ -43,7 +42,7 @@ export interface RabbitMqClusterNode {
 }
 
 /** What `gauntlet brokers up rabbitmq --nodes N` records: enough for any later process to act on it. */
-export interface RabbitMqClusterState extends ServiceState {
+export interface RabbitMqClusterState extends ClusterState {
   kind: "rabbitmq-cluster";
   network: NetnsNetwork;
   nodes: RabbitMqClusterNode[];

@@ -3,7 +3,7 @@ import type { DriverEvent } from "../../core/driver.js";
 import type { ClientOptions, KafkaClient, PartitionEnds, RecordSender } from "./client.js";
 import { KafkaConsumer } from "./consumer.js";
 import { storedPositions } from "./positions.js";
-import type { KafkaSettings } from "./settings.js";
+import { type KafkaSettings, topicConfigs } from "./settings.js";
 
 /** The kafka:// driver's default client library: kafkajs. */
 export async function connectKafkaJs(settings: KafkaSettings, options: ClientOptions = {}): Promise<KafkaClient> {
@@ -34,7 +34,7 @@ class KafkaJsClient implements KafkaClient {
     // waitForLeaders can fail under load with UNKNOWN_TOPIC_OR_PARTITION ("does not host this
     // topic-partition") while the topic is in fact being created: then poll metadata for leaders.
     const created = await this.admin
-      .createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })), waitForLeaders: true })
+      .createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: this.settings.replicationFactor ?? 1, configEntries: topicConfigs(this.settings) })), waitForLeaders: true })
       .then(() => true, (err: Error) => (/does not host this topic-partition|UNKNOWN_TOPIC_OR_PARTITION/i.test(`${err.message} ${(err as { type?: string }).type}`) ? false : Promise.reject(err)));
     if (created) return;
     const deadline = Date.now() + 15_000;

@@ -17,18 +17,25 @@ export interface KafkaSettings {
   partitions: number;
   /** Producer retries inside the client (default 5). */
   retries: number;
+  /** Replicas of each topic Gauntlet creates (default 1; on a local cluster, its node count up to 3). */
+  replicationFactor?: number;
+  /** Topic config min.insync.replicas (unset: the broker's default, 1). */
+  minInsyncReplicas?: number;
+  /** Topic config unclean.leader.election.enable (unset: the broker's default, false). */
+  uncleanLeaderElection?: boolean;
   /** Producers bootstrap here instead (a listener behind toxiproxy, for producer-side faults). */
   producerBrokers?: string[];
 }
 
-const PARAMS = ["idempotent", "acks", "partitions", "retries", "client"];
+const PARAMS = ["idempotent", "acks", "partitions", "retries", "client", "replication-factor", "min-insync-replicas", "unclean-leader-election"];
 
 export function parseKafkaUrl(url: URL): KafkaSettings {
   for (const name of url.searchParams.keys()) {
     if (!PARAMS.includes(name)) throw new UsageError(`--broker: unknown kafka:// option "${name}"`, `expected ${PARAMS.join(", ")}`);
   }
   if (url.username || url.password) throw new UsageError("--broker: kafka:// with credentials (SASL) is not supported yet", "use a PLAINTEXT listener, e.g. kafka://127.0.0.1:9092");
-  const hosts = decodeURIComponent(url.host + (url.pathname === "/" ? "" : url.pathname)).split(",").filter(Boolean);
+  // a host list arrives as host `a:9092` and path `/,b:9092,c:9092` (environments/url.ts)
+  const hosts = decodeURIComponent(url.host + (url.pathname === "/" ? "" : url.pathname.replace(/^\/(?=,)/, ""))).split(",").filter(Boolean);
   if (hosts.length === 0 || hosts.some((h) => !/^[^:]+:\d+$/.test(h))) {
     throw new UsageError(`--broker: kafka:// needs host:port, got "${hosts.join(",")}"`, "e.g. kafka://127.0.0.1:9092 (npx gauntlet brokers status lists the local one)");
   }
@@ -53,5 +60,26 @@ export function parseKafkaUrl(url: URL): KafkaSettings {
     if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--broker: ${name}="${text}" must be an integer from ${min} to ${max}`, `e.g. kafka://127.0.0.1:9092?${name}=${fallback}`);
     return n;
   };
-  return { brokers: hosts, client: clientText as KafkaClientName, idempotent, acks, partitions: int("partitions", 3, 1, 64), retries: int("retries", 5, 0, 100) };
+  const optional = <T>(name: string, read: () => T): { [k: string]: T } => (url.searchParams.has(name) ? { [camel(name)]: read() } : {});
+  return {
+    brokers: hosts,
+    client: clientText as KafkaClientName,
+    idempotent,
+    acks,
+    partitions: int("partitions", 3, 1, 64),
+    retries: int("retries", 5, 0, 100),
+    ...optional("replication-factor", () => int("replication-factor", 1, 1, 7)),
+    ...optional("min-insync-replicas", () => int("min-insync-replicas", 1, 1, 7)),
+    ...optional("unclean-leader-election", () => flag("unclean-leader-election", false)),
+  };
+}
+
+const camel = (name: string) => name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+
+/** The topic configs the URL asks for, as Kafka names them. */
+export function topicConfigs(settings: KafkaSettings): { name: string; value: string }[] {
+  return [
+    ...(settings.minInsyncReplicas !== undefined ? [{ name: "min.insync.replicas", value: String(settings.minInsyncReplicas) }] : []),
+    ...(settings.uncleanLeaderElection !== undefined ? [{ name: "unclean.leader.election.enable", value: String(settings.uncleanLeaderElection) }] : []),
+  ];
 }

@@ -9,6 +9,7 @@ import { startProcessFault } from "../../faults/process.js";
 import { faultsBehindProxies } from "../../faults/toxiproxy-for-run.js";
 import { withDeadline } from "../../core/deadline.js";
 import { KafkaDriver } from "../../drivers/kafka/driver.js";
+import { startKafkaClusterEnvironment } from "./cluster-environment.js";
 import { type KafkaSettings, parseKafkaUrl } from "../../drivers/kafka/settings.js";
 
 /** An external Kafka reached by URL; each connect() opens a driver with its own topics and groups. */
@@ -19,6 +20,8 @@ export async function startKafkaEnvironment(redacted: string, url: URL, options:
     throw new InfrastructureError(`cannot connect to Kafka at ${redacted}: ${err.message}`, "is the broker running? npx gauntlet brokers up kafka starts a local one");
   });
   await probe.close();
+  const cluster = await startKafkaClusterEnvironment(redacted, settings, options);
+  if (cluster) return cluster;
   const faulty = options.faults?.length ? await kafkaFaults(settings, options.faults) : undefined;
   const driverSettings: KafkaSettings = faulty ? { ...settings, producerBrokers: [faulty.producerBootstrap] } : settings;
   const stop = async () => {

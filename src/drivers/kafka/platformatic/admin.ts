@@ -1,13 +1,16 @@
 import { Admin, FetchIsolationLevels, ListOffsetTimestamps } from "@platformatic/kafka";
 import type { ClientOptions, PartitionEnds } from "../client.js";
-import type { KafkaSettings } from "../settings.js";
+import { type KafkaSettings, topicConfigs } from "../settings.js";
 import { baseOptions } from "./options.js";
 
 const LEADER_WAIT_MS = 10_000;
 
 /** Topic and group administration through @platformatic/kafka's Admin client. */
 export class PlatformaticAdmin {
-  private constructor(private readonly admin: Admin) {}
+  private constructor(
+    private readonly admin: Admin,
+    private readonly settings: KafkaSettings,
+  ) {}
 
   /** Fails (like kafkajs' admin.connect) when no broker answers. */
   static async connect(settings: KafkaSettings, options: ClientOptions = {}): Promise<PlatformaticAdmin> {
@@ -19,12 +22,12 @@ export class PlatformaticAdmin {
       await admin.close().catch(() => {});
       throw err;
     }
-    return new PlatformaticAdmin(admin);
+    return new PlatformaticAdmin(admin, settings);
   }
 
   /** Create the topics, then wait for every partition's leader (platformatic has no `waitForLeaders`). */
   async createTopics(topics: readonly string[], partitions: number): Promise<void> {
-    await this.admin.createTopics({ topics: [...topics], partitions, replicas: 1 });
+    await this.admin.createTopics({ topics: [...topics], partitions, replicas: this.settings.replicationFactor ?? 1, configs: topicConfigs(this.settings) });
     const deadline = Date.now() + LEADER_WAIT_MS;
     for (;;) {
       const metadata = await this.admin.metadata({ topics: [...topics], forceUpdate: true }).catch(() => undefined);
