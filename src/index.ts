@@ -40,7 +40,16 @@ export { checkerByName, CHECKERS } from "./checkers/registry.js";
 export { compose } from "./checkers/compose.js";
 
 export { type ServiceBusEmulator, type ServiceBusEmulatorOptions, startServiceBusEmulator } from "./emulator/servicebus/index.js";
-export { type ContainerBroker, requireDocker, startKafkaContainer, startRabbitMqContainer, startToxiproxyContainer } from "./brokers/containers/index.js";
+export {
+  type ContainerBroker,
+  type ContainerCluster,
+  requireDocker,
+  startKafkaContainer,
+  startKafkaContainerCluster,
+  startRabbitMqContainer,
+  startRabbitMqContainerCluster,
+  startToxiproxyContainer,
+} from "./brokers/containers/index.js";
 export { DEFECTS } from "./brokers/memory/defects.js";
 export type { Defect } from "./brokers/memory/defects.js";
 

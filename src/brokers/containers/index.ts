@@ -7,4 +7,5 @@
  *   // gauntlet run --broker kafka.url ...
  */
 export { type ContainerBroker, startKafkaContainer, startRabbitMqContainer, startToxiproxyContainer } from "./brokers.js";
+export { type ContainerCluster, startKafkaContainerCluster, startRabbitMqContainerCluster } from "./clusters.js";
 export { LOCAL_ALTERNATIVE, requireDocker } from "./docker.js";
