@@ -29,9 +29,9 @@ describe("config", () => {
     expect(parseIsoDuration("5s")).toBeUndefined();
     expect(parseIsoDuration("PT")).toBeUndefined();
   });
-  it("refuses lock durations beyond 5 minutes, duplicate names and SQL filters it cannot evaluate", () => {
+  it("refuses lock durations beyond 5 minutes, duplicate names and SQL filters that do not parse", () => {
     expect(() => resolveEntities([{ kind: "queue", name: "q", lockDurationMs: 300_001 }])).toThrow(EmulatorConfigError);
     expect(() => resolveEntities([{ kind: "queue", name: "q" }, { kind: "queue", name: "Q" }])).toThrow(/twice/);
-    expect(() => resolveEntities([{ kind: "topic", name: "t", subscriptions: [{ name: "s", rules: [{ name: "r", sql: "color = 'red'" }] }] }])).toThrow(/not supported/);
+    expect(() => resolveEntities([{ kind: "topic", name: "t", subscriptions: [{ name: "s", rules: [{ name: "r", sql: "color = 'red' AND" }] }] }])).toThrow(/t\/r: SQL filter .*unexpected/);
   });
 });

@@ -2,6 +2,7 @@
  * Entities from code (Gauntlet's QueueSpec/TopicSpec, plus emulator-only settings) or from a
  * JSON file in the official emulator's Config.json shape, validated with zod.
  */
+import { SqlFilterSyntaxError, compileSqlFilter } from "./sql-filter.js";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { QueueSpec, TopicSpec } from "../../core/entities.js";
@@ -54,12 +55,17 @@ function ruleOf(topic: string, r: RuleInput): Rule {
   return { name: r.name, filter: { kind: "true" } };
 }
 
-/** Only constant SQL filters are understood; anything else is refused rather than silently matched. */
-function sqlFilter(where: string, expression: string): RuleFilter {
+/** A SQL filter, compiled now: a syntax error is a configuration error naming the rule, never a filter that matches everything. */
+export function sqlFilter(where: string, expression: string): RuleFilter {
   const e = expression.trim().toLowerCase().replace(/\s+/g, "");
   if (e === "1=1" || e === "true") return { kind: "true" };
   if (e === "1=0" || e === "false") return { kind: "false" };
-  throw new EmulatorConfigError(`${where}: SQL filter "${expression}" is not supported (only 1=1 / 1=0); use a correlation filter`);
+  try {
+    return { kind: "sql", expression, matches: compileSqlFilter(expression) };
+  } catch (err) {
+    if (err instanceof SqlFilterSyntaxError) throw new EmulatorConfigError(`${where}: SQL filter "${expression}": ${err.message}`);
+    throw err;
+  }
 }
 
 /** Resolve specs from code into the emulator's model (defaults filled in, values checked). */

@@ -28,5 +28,18 @@ export function correlationMatches(f: CorrelationFilter, m: Message): boolean {
 /** No rules behaves as the default rule ($Default, TrueFilter). */
 export function subscriptionAccepts(rules: readonly Rule[], m: Message): boolean {
   if (!rules.length) return true;
-  return rules.some((r) => (r.filter.kind === "true" ? true : r.filter.kind === "false" ? false : correlationMatches(r.filter.filter, m)));
+  return rules.some((r) => ruleMatches(r, m));
+}
+
+export function ruleMatches(r: Rule, m: Message): boolean {
+  switch (r.filter.kind) {
+    case "true":
+      return true;
+    case "false":
+      return false;
+    case "correlation":
+      return correlationMatches(r.filter.filter, m);
+    case "sql":
+      return r.filter.matches(m);
+  }
 }

@@ -1,4 +1,5 @@
 /** The emulator's resolved entity model: every setting filled in, durations in ms. */
+import type { Message } from "rhea";
 
 export interface CorrelationFilter {
   correlationId?: string;
@@ -14,7 +15,12 @@ export interface CorrelationFilter {
   properties?: Record<string, string | number | boolean>;
 }
 
-export type RuleFilter = { kind: "true" } | { kind: "false" } | { kind: "correlation"; filter: CorrelationFilter };
+export type RuleFilter =
+  | { kind: "true" }
+  | { kind: "false" }
+  | { kind: "correlation"; filter: CorrelationFilter }
+  /** A SQL filter, compiled once (sql-filter.ts). */
+  | { kind: "sql"; expression: string; matches: (m: Message) => boolean };
 
 export interface Rule {
   name: string;

@@ -19,6 +19,7 @@ describe("deferral, scheduling and topics through the SDK", () => {
         { name: "billing", rules: [{ name: "only-billing", correlation: { subject: "billing" } }] },
         { name: "vip", rules: [{ name: "tier", correlation: { properties: { tier: "gold" } } }, { name: "by-corr", correlation: { correlationId: "c-42" } }] },
         { name: "none", rules: [{ name: "never", sql: "1=0" }] },
+        { name: "big-red", rules: [{ name: "sql", sql: "color = 'red' AND (amount > 100 OR sys.Label LIKE 'urgent%')" }] },
       ],
     },
   ]);
@@ -106,6 +107,24 @@ describe("deferral, scheduling and topics through the SDK", () => {
   });
 
   // ruleManager.spec.ts: correlation filters decide which subscriptions get a copy
+  it("a SQL filter on application and system properties picks its messages (three-valued: a missing property matches nothing)", async () => {
+    const sender = f.client.createSender("events");
+    await sender.sendMessages([
+      { body: "red-big", applicationProperties: { color: "red", amount: 150 }, messageId: "s1" },
+      { body: "red-small", applicationProperties: { color: "red", amount: 5 }, messageId: "s2" },
+      { body: "red-urgent", subject: "urgent-refund", applicationProperties: { color: "red", amount: 5 }, messageId: "s3" },
+      { body: "blue-big", applicationProperties: { color: "blue", amount: 500 }, messageId: "s4" },
+      { body: "no-props", messageId: "s5" },
+    ]);
+    const r = f.client.createReceiver("events", "big-red", { receiveMode: "receiveAndDelete" });
+    const got = (await r.receiveMessages(10, { maxWaitTimeInMs: 400 })).map((m) => m.body);
+    await r.close();
+    expect(got).toEqual(["red-big", "red-urgent"]);
+    const rest = f.client.createReceiver("events", "all", { receiveMode: "receiveAndDelete" });
+    await rest.receiveMessages(10, { maxWaitTimeInMs: 400 });
+    await rest.close();
+  });
+
   it("a topic fans out to the subscriptions whose correlation filters match", async () => {
     const sender = f.client.createSender("events");
     await sender.sendMessages([
