@@ -4,14 +4,10 @@ import type { Disposition, EntityQueue } from "./entity-store.js";
 import { bytesToGuid, guidToBytes } from "./lock-token.js";
 import { type Namespace, SendRejected } from "./namespace.js";
 import { encodeStamped } from "./stored-message.js";
+import { type ManagementReply, fail, ok } from "./management-reply.js";
+import { RULE_OPERATIONS, handleRuleOperation } from "./rule-manager.js";
 
-
-export interface ManagementReply {
-  status: number;
-  description?: string;
-  condition?: string;
-  body?: unknown;
-}
+export type { ManagementReply } from "./management-reply.js";
 
 type Body = Record<string, unknown>;
 
@@ -20,8 +16,6 @@ const LONG = 0x81;
 const TIMESTAMP = 0x83;
 const STRING = 0xb1;
 
-const ok = (body?: unknown): ManagementReply => ({ status: 200, description: "OK", body });
-const fail = (status: number, condition: string, description: string): ManagementReply => ({ status, condition, description });
 const lockLost = (what: string) => fail(410, "com.microsoft:message-lock-lost", `The lock supplied is invalid. Either the lock expired, or the message has already been removed from the queue. (${what})`);
 
 /** A long arrives as a number, or as 8 big-endian bytes when the SDK wraps a Long's bytes. */
@@ -45,6 +39,11 @@ export function handleManagement(ns: Namespace, entity: string, req: Message): M
       case "com.microsoft:cancel-scheduled-message":
         ns.cancelScheduled(entity, list(body["sequence-numbers"]).map(toNumber));
         return ok();
+    }
+    if (RULE_OPERATIONS.includes(op)) {
+      const rules = ns.rulesAt(entity);
+      if (!rules) return fail(404, "amqp:not-found", `The messaging entity '${entity}' is not a subscription.`);
+      return handleRuleOperation(rules, entity, op, req);
     }
     const q = ns.queueAt(entity);
     if (!q) return fail(404, "amqp:not-found", `The messaging entity '${entity}' could not be found.`);

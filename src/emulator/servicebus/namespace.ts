@@ -5,8 +5,8 @@
 import { randomUUID } from "node:crypto";
 import type { Message } from "rhea";
 import { EntityQueue } from "./entity-store.js";
-import { subscriptionAccepts } from "./filters.js";
-import type { EntityModel, QueueModel, ReceivableSettings, SendableSettings, TopicModel } from "./model.js";
+import { ruleMatches } from "./filters.js";
+import type { EntityModel, QueueModel, ReceivableSettings, Rule, SendableSettings, TopicModel } from "./model.js";
 import { encodedSize } from "./stored-message.js";
 
 export class SendRejected extends Error {
@@ -37,6 +37,8 @@ export class Namespace {
   private readonly receivables = new Map<string, EntityQueue>();
   private readonly sendables = new Map<string, Sendable>();
   private readonly transferDlqs = new Map<string, EntityQueue>();
+  /** Each subscription's live rules (the rule manager changes them), by lower-case path. */
+  private readonly rules = new Map<string, Rule[]>();
   readonly entities: EntityModel[];
 
   constructor(
@@ -63,8 +65,12 @@ export class Namespace {
 
   private addTopic(e: TopicModel): void {
     const targets = e.subscriptions.map((s) => {
-      const q = this.receivable(`${e.name}/Subscriptions/${s.name}`, s.settings);
-      return { queue: q, accepts: (m: Message) => subscriptionAccepts(s.rules, m) };
+      const path = `${e.name}/Subscriptions/${s.name}`;
+      const q = this.receivable(path, s.settings);
+      // No rules declared: the service's $Default rule (TrueFilter). No rules left: nothing matches.
+      const rules: Rule[] = s.rules.length ? [...s.rules] : [{ name: "$Default", filter: { kind: "true" } }];
+      this.rules.set(path.toLowerCase(), rules);
+      return { queue: q, accepts: (m: Message) => rules.some((r) => ruleMatches(r, m)) };
     });
     this.sendables.set(e.name.toLowerCase(), { name: e.name, settings: e.settings, targets, seen: new Map(), requiresSession: e.subscriptions.some((s) => s.settings.requiresSession), scheduled: new Map(), nextScheduleSeq: 1 });
   }
@@ -80,6 +86,11 @@ export class Namespace {
     let q = this.transferDlqs.get(key);
     if (!q) this.transferDlqs.set(key, (q = new EntityQueue(`${base.path}/$Transfer/$DeadLetterQueue`, base.settings)));
     return q;
+  }
+
+  /** A subscription's live rule list, for the rule manager; undefined for anything else. */
+  rulesAt(address: string): Rule[] | undefined {
+    return this.rules.get(address.toLowerCase());
   }
 
   maxMessageSize(address: string): number {
