@@ -276,20 +276,27 @@ func sessions() {
 }
 
 func topicFilters() {
-	send("events", &azservicebus.Message{Body: []byte("invoice"), Subject: ptr("billing")}, &azservicebus.Message{Body: []byte("hello"), Subject: ptr("other")})
+	withProps := func(b, region string, amount int64) *azservicebus.Message {
+		return &azservicebus.Message{Body: []byte(b), ApplicationProperties: map[string]any{"region": region, "amount": amount}}
+	}
+	send("events", &azservicebus.Message{Body: []byte("invoice"), Subject: ptr("billing")}, &azservicebus.Message{Body: []byte("hello"), Subject: ptr("other")},
+		withProps("eu-big", "eu", 50), withProps("eu-small", "eu", 5), withProps("us-big", "us", 50))
 	bodies := func(sub string) []string {
 		r := must(client.NewReceiverForSubscription("events", sub, nil))
 		defer r.Close(context.Background())
 		var out []string
-		for _, m := range receive(r, 5, 2*time.Second) {
+		for _, m := range receive(r, 10, 2*time.Second) {
 			out = append(out, body(m))
 			ok(r.CompleteMessage(ctxFor(5*time.Second), m, nil))
 		}
 		sort.Strings(out)
 		return out
 	}
-	check(reflect.DeepEqual(bodies("all"), []string{"hello", "invoice"}), "fan-out to all")
+	check(reflect.DeepEqual(bodies("all"), []string{"eu-big", "eu-small", "hello", "invoice", "us-big"}), "fan-out to all")
 	check(reflect.DeepEqual(bodies("billing"), []string{"invoice"}), "correlation filter")
+	sql := bodies("eu-sql")
+	check(reflect.DeepEqual(sql, []string{"eu-big"}), "SQL filter region = 'eu' AND amount >= 10: %v", sql)
+	bodies("dynamic")
 }
 
 func wrongKey() {

@@ -209,15 +209,21 @@ def sessions(client):
 
 def topic_filters(client):
     with client.get_topic_sender("events") as s:
-        s.send_messages([ServiceBusMessage("invoice", subject="billing"), ServiceBusMessage("hello", subject="other")])
+        s.send_messages([ServiceBusMessage("invoice", subject="billing"), ServiceBusMessage("hello", subject="other"),
+                         ServiceBusMessage("eu-big", application_properties={"region": "eu", "amount": 50}),
+                         ServiceBusMessage("eu-small", application_properties={"region": "eu", "amount": 5}),
+                         ServiceBusMessage("us-big", application_properties={"region": "us", "amount": 50})])
     def bodies(sub):
         with client.get_subscription_receiver("events", sub) as r:
-            got = r.receive_messages(max_message_count=5, max_wait_time=2)
+            got = r.receive_messages(max_message_count=10, max_wait_time=2)
             for m in got:
                 r.complete_message(m)
             return sorted(str(m) for m in got)
-    check(bodies("all") == ["hello", "invoice"], "fan-out to all")
+    check(bodies("all") == ["eu-big", "eu-small", "hello", "invoice", "us-big"], "fan-out to all")
     check(bodies("billing") == ["invoice"], "correlation filter")
+    got = bodies("eu-sql")
+    check(got == ["eu-big"], f"SQL filter region = 'eu' AND amount >= 10: {got}")
+    bodies("dynamic")
 
 
 def wrong_key(client):

@@ -21,6 +21,9 @@ const SCENARIOS = [
   "defer", "peek", "schedule_and_cancel", "receive_and_delete", "duplicate_detection", "sessions", "topic_filters", "wrong_key",
 ];
 
+/** Scenarios only some SDKs can express: Python and Go have no rule manager on the data plane. */
+const EXTRA: Record<string, string[]> = { "Java SDK (azure-messaging-servicebus)": ["rule_manager"] };
+
 const SDKS: Array<{ name: string; built: string; command: (cs: string) => [string, string[]] }> = [
   { name: "Python SDK (azure-servicebus)", built: join(cache, "python-venv", "bin", "python"), command: (cs) => [join(cache, "python-venv", "bin", "python"), [join(root, "conformance/sdks/python/conformance.py"), cs]] },
   { name: "Java SDK (azure-messaging-servicebus)", built: join(cache, "java-classes", "gauntlet", "Conformance.class"), command: (cs) => ["java", ["-cp", `${join(cache, "java-classes")}:${join(cache, "java-lib", "*")}`, "gauntlet.Conformance", cs]] },
@@ -46,7 +49,7 @@ for (const sdk of SDKS) {
         const { code, out } = await run(cmd, args);
         const passed = out.split("\n").filter((l) => l.startsWith("ok ")).map((l) => l.split(" ")[1]);
         expect({ code, failure: out.split("\n").find((l) => l.startsWith("FAIL")) }).toEqual({ code: 0, failure: undefined });
-        expect(passed).toEqual(SCENARIOS);
+        expect(passed).toEqual([...SCENARIOS, ...(EXTRA[sdk.name] ?? [])]);
       } finally {
         await emulator.stop();
       }

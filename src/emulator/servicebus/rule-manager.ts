@@ -82,7 +82,9 @@ export function handleRuleOperation(rules: Rule[], subscription: string, op: str
       if (!name) return fail(400, "com.microsoft:argument-error", "rule-name is required");
       if (index >= 0) return fail(409, "com.microsoft:entity-already-exists", `The messaging entity '${subscription}/Rules/${name}' already exists.`);
       const description = (body["rule-description"] ?? {}) as Body;
-      if (description["sql-rule-action"] !== undefined) return fail(400, "com.microsoft:argument-error", `rule ${name}: SQL rule actions are not supported by the emulator`);
+      // An empty action (Java's EmptyRuleAction) is sent as nothing or an empty expression.
+      const action = description["sql-rule-action"] as Body | null | undefined;
+      if (action && String(action.expression ?? "").trim()) return fail(400, "com.microsoft:argument-error", `rule ${name}: SQL rule actions are not supported by the emulator`);
       const sql = description["sql-filter"] as Body | undefined;
       const correlation = description["correlation-filter"] as Body | undefined;
       if (sql) {

@@ -259,16 +259,59 @@ public final class Conformance {
 
   static void topicFilters() {
     try (ServiceBusSenderClient s = builder().sender().topicName("events").buildClient()) {
-      s.sendMessages(List.of(new ServiceBusMessage("invoice").setSubject("billing"), new ServiceBusMessage("hello").setSubject("other")));
+      s.sendMessages(List.of(new ServiceBusMessage("invoice").setSubject("billing"), new ServiceBusMessage("hello").setSubject("other"),
+          withProps("eu-big", "eu", 50), withProps("eu-small", "eu", 5), withProps("us-big", "us", 50)));
     }
-    check(subscriptionBodies("all").equals(List.of("hello", "invoice")), "fan-out to all");
+    check(subscriptionBodies("all").equals(List.of("eu-big", "eu-small", "hello", "invoice", "us-big")), "fan-out to all");
     check(subscriptionBodies("billing").equals(List.of("invoice")), "correlation filter");
+    List<String> sql = subscriptionBodies("eu-sql");
+    check(sql.equals(List.of("eu-big")), "SQL filter region = 'eu' AND amount >= 10: " + sql);
+    subscriptionBodies("dynamic");
+  }
+
+  static ServiceBusMessage withProps(String body, String region, int amount) {
+    ServiceBusMessage m = new ServiceBusMessage(body);
+    m.getApplicationProperties().put("region", region);
+    m.getApplicationProperties().put("amount", amount);
+    return m;
+  }
+
+  /** The rule manager: $Default, replaced by a SQL rule; routing follows; duplicate names refused. */
+  static void ruleManager() {
+    try (ServiceBusRuleManagerClient rules = builder().ruleManager().topicName("events").subscriptionName("dynamic").buildClient()) {
+      List<String> names = new ArrayList<>();
+      for (com.azure.messaging.servicebus.administration.models.RuleProperties r : rules.listRules()) names.add(r.getName());
+      check(names.equals(List.of("$Default")), "initial rules " + names);
+      rules.deleteRule("$Default");
+      rules.createRule("gold", new com.azure.messaging.servicebus.administration.models.CreateRuleOptions(new com.azure.messaging.servicebus.administration.models.SqlRuleFilter("tier = 'gold'")));
+      names.clear();
+      String expression = null;
+      for (com.azure.messaging.servicebus.administration.models.RuleProperties r : rules.listRules()) {
+        names.add(r.getName());
+        if (r.getFilter() instanceof com.azure.messaging.servicebus.administration.models.SqlRuleFilter f) expression = f.getSqlExpression();
+      }
+      check(names.equals(List.of("gold")) && "tier = 'gold'".equals(expression), "rules after create " + names + " " + expression);
+      try {
+        rules.createRule("gold", new com.azure.messaging.servicebus.administration.models.CreateRuleOptions(new com.azure.messaging.servicebus.administration.models.SqlRuleFilter("1=1")));
+        throw new AssertionError("a duplicate rule name was accepted");
+      } catch (ServiceBusException e) {
+        // expected: MessagingEntityAlreadyExists
+      }
+    }
+    try (ServiceBusSenderClient s = builder().sender().topicName("events").buildClient()) {
+      ServiceBusMessage gold = new ServiceBusMessage("gold");
+      gold.getApplicationProperties().put("tier", "gold");
+      s.sendMessages(List.of(gold, new ServiceBusMessage("plain")));
+    }
+    List<String> got = subscriptionBodies("dynamic");
+    check(got.equals(List.of("gold")), "dynamic subscription got " + got);
+    subscriptionBodies("all");
   }
 
   static List<String> subscriptionBodies(String sub) {
     try (ServiceBusReceiverClient r = builder().receiver().topicName("events").subscriptionName(sub).disableAutoComplete().buildClient()) {
       List<String> out = new ArrayList<>();
-      for (ServiceBusReceivedMessage m : receive(r, 5, Duration.ofSeconds(2))) {
+      for (ServiceBusReceivedMessage m : receive(r, 10, Duration.ofSeconds(2))) {
         out.add(m.getBody().toString());
         r.complete(m);
       }
@@ -312,6 +355,7 @@ public final class Conformance {
     scenarios.put("sessions", Conformance::sessions);
     scenarios.put("topic_filters", Conformance::topicFilters);
     scenarios.put("wrong_key", Conformance::wrongKey);
+    scenarios.put("rule_manager", Conformance::ruleManager);
     for (Map.Entry<String, Scenario> e : scenarios.entrySet()) {
       if (!only.isEmpty() && !only.contains(e.getKey())) continue;
       long t = System.nanoTime();
