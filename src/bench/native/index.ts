@@ -67,5 +67,30 @@ function nativeRun(size: number, m: NativeMeasurement, cell: CellResult | undefi
     gauntletMsgsPerSec: cell ? cell.achievedRate : null,
     ratio: cell && msgsPerSec > 0 ? round(cell.achievedRate / msgsPerSec) : null,
     comparison,
+    ...suspectIf(cell && msgsPerSec > 0 ? cell.achievedRate / msgsPerSec : null, cell, m),
   };
+}
+
+/** Ratios a like-for-like comparison stays within; outside them the two sides did not run the same thing. */
+export const TRUSTED_RATIO = { min: 0.5, max: 1.5 } as const;
+
+/**
+ * A ratio outside 0.5–1.5 is not a finding about the broker: either Gauntlet's load generator (or
+ * its client library) is the bottleneck, or the native tool ran something easier or harder than
+ * Gauntlet's cell. Names the likely cause from what each side reported.
+ */
+export function suspectIf(ratio: number | null, cell: Pick<CellResult, "flags" | "mode" | "n" | "measuredMs"> | undefined, m: Pick<NativeMeasurement, "settings">): { suspect?: string } {
+  if (ratio === null || (ratio >= TRUSTED_RATIO.min && ratio <= TRUSTED_RATIO.max)) return {};
+  const causes: string[] = [];
+  const seconds = Number(m.settings.seconds ?? m.settings.durationS ?? NaN);
+  if (ratio > TRUSTED_RATIO.max) {
+    if (Number.isFinite(seconds) && seconds < 10) causes.push(`the native tool ran ${seconds} s, and a JVM still warming up (JIT) in so short a run reports low averages: use --duration 10s or more`);
+    const window = m.settings.maxUnconfirmed ?? m.settings.maxInFlight;
+    if (window !== undefined && cell && cell.mode !== "sequential" && Number(window) < cell.n) causes.push(`the tool's in-flight window (${String(window)}) is smaller than the cell's (${cell.n})`);
+    if (!causes.length) causes.push("the two sides did not run the same work (message count, confirm window, persistence or queue type differ); compare their settings above");
+    return { suspect: `ratio ${ratio.toFixed(2)} > ${TRUSTED_RATIO.max}: Gauntlet cannot be this much faster than the broker's own tool on the same work; likely ${causes.join("; ")}` };
+  }
+  if (cell?.flags.some((f) => f === "behind-schedule" || f === "event-loop-delay")) causes.push("Gauntlet's generator fell behind (flagged in the cell): the client library or the 2-core host is the bottleneck, not the broker");
+  causes.push("the client library's limits (e.g. kafkajs keeps one produce request in flight per idempotent producer and does no internal batching)");
+  return { suspect: `ratio ${ratio.toFixed(2)} < ${TRUSTED_RATIO.min}: this measures Gauntlet's client more than the broker; likely ${causes.join("; ")}` };
 }

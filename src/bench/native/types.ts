@@ -21,6 +21,8 @@ export interface NativeRun {
   ratio: number | null;
   /** Why that cell is the comparable one. */
   comparison: string;
+  /** Set when the ratio is outside 0.5–1.5: the comparison is suspect, and the likely cause. */
+  suspect?: string;
 }
 
 export interface NativeComparison {

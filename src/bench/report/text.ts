@@ -44,11 +44,24 @@ export function formatBenchText(run: BenchRun): string {
   }
   if (run.native) {
     out.push("", `native comparison (${run.native.toolVersion}, same broker and settings, run after Gauntlet's cells):`);
-    for (const r of run.native.runs) out.push(`  ${nativeLine(run.native.tool, r)}`);
+    for (const r of run.native.runs) {
+      out.push(`  ${nativeLine(run.native.tool, r)}`);
+      out.push(`    gauntlet: ${settingsLine({ ...run.settings.client, durationS: run.settings.durationMs / 1000, warmupS: run.settings.warmupMs / 1000 })}`);
+      out.push(`    ${run.native.tool}: ${settingsLine(r.settings)}`);
+      if (r.suspect) out.push(`    WARNING, suspect comparison: ${r.suspect}`);
+    }
     out.push(`  ratio = Gauntlet's msgs/s ÷ the native tool's; near 1 means the load generator is not the bottleneck (docs/benchmarks.md, "--native").`);
   }
   out.push("", `report: ${run.reportDir}`);
   return out.join("\n");
+}
+
+/** `key=value` pairs of one side's settings, for the side-by-side view. */
+export function settingsLine(settings: Record<string, unknown>): string {
+  return Object.entries(settings)
+    .filter(([, v]) => v !== undefined && v !== null && typeof v !== "object")
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(" ");
 }
 
 /** "gauntlet 12,300 msgs/s = 0.84 × kafka-producer-perf-test 14,600 msgs/s". */
