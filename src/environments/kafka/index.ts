@@ -1,5 +1,5 @@
 import type { EnvironmentFamily } from "../../core/environment.js";
-import { NETWORK_FAULTS, PROCESS_FAULTS } from "../../core/faults.js";
+import { NETWORK_FAULTS, PROCESS_FAULTS, protocolFaultsOf } from "../../core/faults.js";
 import { parseKafkaUrl } from "../../drivers/kafka/settings.js";
 import { openKafkaBenchClient } from "./bench-client.js";
 import { startKafkaEnvironment } from "./environment.js";
@@ -11,7 +11,7 @@ export const kafkaFamily: EnvironmentFamily = {
   scheme: "kafka",
   description: "Apache Kafka (kafkajs)",
   localService: "kafka",
-  faults: [...NETWORK_FAULTS, ...PROCESS_FAULTS],
+  faults: [...NETWORK_FAULTS, ...PROCESS_FAULTS, ...protocolFaultsOf("kafka")],
   validate: (url) => void parseKafkaUrl(url),
   start: startKafkaEnvironment,
   bench: { open: (redacted, url) => openKafkaBenchClient(redacted, url), throughProxies: kafkaThroughProxies, native: kafkaNativeTool },
