@@ -21,6 +21,10 @@ export interface StartedProtocolProxy {
   readonly listen: string;
   /** Bytes forwarded so far, each way (for transparency checks). */
   readonly bytes: Record<Direction, number>;
+  /** Bytes read so far, each way: equal to `bytes` once connections close, when no rule fired. */
+  readonly read: Record<Direction, number>;
+  /** Client connections accepted so far. */
+  readonly connections: () => number;
   /** Put a rule in force; its stop() takes it out and says what it did. */
   arm(spec: RuleSpec): ArmedRule;
   disarm(rule: ArmedRule): void;
@@ -60,7 +64,10 @@ export async function startProtocolProxy(options: ProtocolProxyOptions): Promise
   const rules = new Set<ArmedRule>();
   const sockets = new Set<Socket>();
   const bytes: Record<Direction, number> = { "to-broker": 0, "to-client": 0 };
+  const read: Record<Direction, number> = { "to-broker": 0, "to-client": 0 };
+  let accepted = 0;
   const server: Server = createServer({ noDelay: true }, (client) => {
+    accepted += 1;
     const broker = connect({ host: upHost, port: upPort, noDelay: true });
     sockets.add(client).add(broker);
     const close = () => {
@@ -75,8 +82,8 @@ export async function startProtocolProxy(options: ProtocolProxyOptions): Promise
       });
     }
     const decode = decoders(options.protocol);
-    pump(client, broker, "to-broker", decode["to-broker"], rules, bytes, close);
-    pump(broker, client, "to-client", decode["to-client"], rules, bytes, close);
+    pump(client, broker, "to-broker", decode["to-broker"], rules, { bytes, read }, close);
+    pump(broker, client, "to-client", decode["to-client"], rules, { bytes, read }, close);
   });
   const [host, port] = hostPort(options.listen);
   await new Promise<void>((resolve, reject) => {
@@ -98,6 +105,8 @@ export async function startProtocolProxy(options: ProtocolProxyOptions): Promise
   return {
     listen,
     bytes,
+    read,
+    connections: () => accepted,
     arm: (spec) => {
       const rule = new ArmedRule(spec);
       rules.add(rule);
@@ -111,7 +120,8 @@ export async function startProtocolProxy(options: ProtocolProxyOptions): Promise
 }
 
 /** Forward from → to frame by frame, applying rules; keeps order (a delay holds what follows). */
-function pump(from: Socket, to: Socket, dir: Direction, decode: Decoder, rules: Set<ArmedRule>, bytes: Record<Direction, number>, close: () => void): void {
+function pump(from: Socket, to: Socket, dir: Direction, decode: Decoder, rules: Set<ArmedRule>, counts: Record<"bytes" | "read", Record<Direction, number>>, close: () => void): void {
+  const { bytes, read } = counts;
   const back = dir === "to-broker" ? from : to; // where answers to a request go: the client
   let queue: Promise<void> | undefined;
   const write = (buf: Buffer, then?: () => void) => {
@@ -127,6 +137,7 @@ function pump(from: Socket, to: Socket, dir: Direction, decode: Decoder, rules: 
   to.on("drain", () => from.resume());
   from.on("end", () => (queue ?? Promise.resolve()).then(() => to.end()));
   from.on("data", (chunk: Buffer) => {
+    read[dir] += chunk.length;
     let frames: FrameView[];
     try {
       frames = decode(chunk);
