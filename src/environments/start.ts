@@ -19,7 +19,7 @@ export function checkBroker(raw: string, faults: readonly FaultName[] = []): Bro
     const fix = [available, family.faultsHint].filter(Boolean).join("; ") || "run without --faults";
     // A protocol fault of another protocol: say there is no such frame here.
     const foreign = missing.map((f) => (FAULTS[f] as FaultInfo).protocol).find((p) => p !== undefined);
-    const why = foreign ? ` (a ${foreign === "kafka" ? "Kafka" : "AMQP 0-9-1"} protocol fault: ${scheme}:// has no such frame)` : "";
+    const why = foreign ? ` (${foreign === "kafka" ? "a Kafka" : "an AMQP 0-9-1"} protocol fault: ${scheme}:// has no such frame)` : "";
     throw new UsageError(family.faults.length ? `--faults: ${missing.join(", ")} not available on ${scheme}://${why}` : `--faults: ${scheme}:// has no faults to inject`, fix);
   }
   return broker;
