@@ -57,6 +57,13 @@ describe("Kafka protocol faults (issue 17)", () => {
     expect(fired(out, "not-leader")).toBeGreaterThan(1);
   }, 90_000);
 
+  it("a lost OffsetCommit response (consumers behind the proxy too) loses nothing: exit 0", () => {
+    const out = tempDir();
+    const r = run(`${url}?idempotent=true`, "lost-commit-response", out);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(fired(out, "lost-commit-response")).toBeGreaterThan(0);
+  }, 90_000);
+
   it("refuses a fault Kafka has no frame for (exit 3) and a proxy that cannot bind (exit 4)", async () => {
     const r = run(url, "lost-confirm", tempDir());
     expect(r.code).toBe(3);

@@ -29,6 +29,7 @@ const PARAMS: Partial<Record<FaultName, Record<string, [number, number]>>> = {
   "delayed-confirm": { nth: [1, 3], delay: [10, 1000] },
   "lost-consumer-ack": { nth: [1, 3] },
   "lost-produce-response": { nth: [1, 3] },
+  "lost-commit-response": { nth: [1, 3] },
   "not-leader": { nth: [1, 3], count: [1, 5] },
 };
 

@@ -19,6 +19,8 @@ export function ruleFor(step: FaultStep): RuleSpec {
       return { ...base, dir: "to-broker", kinds: ["basic.ack"], action: { do: "drop-close" } };
     case "lost-produce-response":
       return { ...base, dir: "to-client", kinds: ["Produce"], action: { do: "drop-close" } };
+    case "lost-commit-response":
+      return { ...base, dir: "to-client", kinds: ["OffsetCommit"], action: { do: "drop-close" } };
     case "not-leader":
       return { ...base, count: p.count ?? 1, dir: "to-broker", kinds: ["Produce"], action: { do: "answer", reply: (raw) => produceErrorResponse(raw, KAFKA_ERRORS.NOT_LEADER_OR_FOLLOWER) } };
     default:
