@@ -83,7 +83,9 @@ export function protocolStepProblem(step: Pick<FaultStep, "name" | "params">): s
   const info: FaultInfo = FAULTS[step.name];
   if (info.kind !== "protocol") return undefined;
   for (const [key, value] of Object.entries(step.params ?? {})) {
-    if (!Object.hasOwn(info.defaults, key)) return `${step.name} has no parameter "${key}" (it has ${Object.keys(info.defaults).join(", ")})`;
+    // AMQP faults may name a delivery tag instead of a count (the frames they act on carry one).
+    const keys = [...Object.keys(info.defaults), ...(info.protocol === "amqp-0-9-1" ? ["tag"] : [])];
+    if (!keys.includes(key)) return `${step.name} has no parameter "${key}" (it has ${keys.join(", ")})`;
     const min = key === "delay" ? 0 : 1;
     if (!Number.isInteger(value) || value < min) return `${step.name}: ${key} ${value} can never match a frame (a whole number from ${min})`;
   }

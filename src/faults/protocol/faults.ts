@@ -9,7 +9,7 @@ const CONFIRMS = ["basic.ack", "basic.nack"];
 /** The rule a protocol fault step puts in force (params over the fault table's defaults). */
 export function ruleFor(step: FaultStep): RuleSpec {
   const p: Record<string, number> = { ...FAULTS[step.name].defaults, ...step.params };
-  const base = { name: step.name, nth: p.nth ?? 1 };
+  const base = { name: step.name, nth: p.nth ?? 1, ...(p.tag !== undefined ? { tag: p.tag } : {}) };
   switch (step.name) {
     case "lost-confirm":
       return { ...base, dir: "to-client", kinds: CONFIRMS, action: { do: "drop-close" } };
