@@ -124,6 +124,8 @@ function pump(from: Socket, to: Socket, dir: Direction, decode: Decoder, rules: 
   const { bytes, read } = counts;
   const back = dir === "to-broker" ? from : to; // where answers to a request go: the client
   let queue: Promise<void> | undefined;
+  // Set once a rule closes the connection: nothing read after that frame is forwarded.
+  let closing = false;
   const write = (buf: Buffer, then?: () => void) => {
     const go = () => {
       if (to.destroyed) return;
@@ -138,6 +140,7 @@ function pump(from: Socket, to: Socket, dir: Direction, decode: Decoder, rules: 
   from.on("end", () => (queue ?? Promise.resolve()).then(() => to.end()));
   from.on("data", (chunk: Buffer) => {
     read[dir] += chunk.length;
+    if (closing) return;
     let frames: FrameView[];
     try {
       frames = decode(chunk);
@@ -158,8 +161,10 @@ function pump(from: Socket, to: Socket, dir: Direction, decode: Decoder, rules: 
       const action = rule.spec.action;
       flush();
       if (action.do === "drop") continue;
-      if (action.do === "drop-close") return write(Buffer.alloc(0), close);
-      if (action.do === "close-after") return write(frame.raw, close);
+      if (action.do === "drop-close" || action.do === "close-after") {
+        closing = true;
+        return write(action.do === "close-after" ? frame.raw : Buffer.alloc(0), close);
+      }
       if (action.do === "duplicate") batch.push(frame.raw, frame.raw);
       else if (action.do === "delay") {
         const ms = action.ms;
