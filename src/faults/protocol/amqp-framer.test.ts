@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { AMQP_HEADER, AmqpFramer, amqpMethodFrame } from "./amqp-framer.js";
@@ -81,5 +82,28 @@ describe("AmqpFramer", () => {
     const bad = Buffer.from(a);
     bad[bad.length - 1] = 0;
     expect(() => new AmqpFramer(false).push(bad)).toThrow(/frame-end/);
+  });
+});
+
+describe("AmqpFramer on a captured amqplib ↔ RabbitMQ 3.10.8 session (fixtures/protocol, scripts/capture-frames.ts)", () => {
+  const dir = new URL("../../../fixtures/protocol/", import.meta.url);
+  const client = readFileSync(new URL("amqp-client.bin", dir));
+  const broker = readFileSync(new URL("amqp-broker.bin", dir));
+  const kinds = (units: { kind: string; deliveryTag?: bigint }[]) => units.map((u) => (u.deliveryTag === undefined ? u.kind : `${u.kind}#${u.deliveryTag}`));
+
+  it("decodes every method both ways; a 10 kB publish (3 body frames at frame-max 4096) is one unit", () => {
+    const up = new AmqpFramer(true).push(client);
+    expect(kinds(up)).toEqual(["protocol-header", "connection.start-ok", "connection.tune-ok", "connection.open", "channel.open", "confirm.select", "queue.declare", "basic.publish", "basic.publish", "basic.publish", "basic.get", "basic.ack#1", "queue.declare", "connection.close"]);
+    expect(up[9]!.raw.length).toBeGreaterThan(10_000);
+    expect(kinds(new AmqpFramer(false).push(broker))).toEqual(["connection.start", "connection.tune", "connection.open-ok", "channel.open-ok", "confirm.select-ok", "queue.declare-ok", "basic.ack#1", "basic.ack#3", "basic.get-ok#1", "queue.declare-ok", "connection.close-ok"]);
+  });
+
+  test.prop([fc.array(fc.nat(), { maxLength: 60 }), fc.boolean()])("split anywhere, it gives the same units and exactly the captured bytes", (cuts, up) => {
+    const stream = up ? client : broker;
+    const framer = new AmqpFramer(up);
+    const units = feed(framer, stream, cuts);
+    expect(kinds(units)).toEqual(kinds(new AmqpFramer(up).push(stream)));
+    expect(Buffer.concat(units.map((u) => u.raw)).equals(stream)).toBe(true);
+    expect(framer.pending).toBe(0);
   });
 });

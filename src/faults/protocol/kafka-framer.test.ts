@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { KafkaConnection } from "./kafka-framer.js";
@@ -63,5 +64,32 @@ describe("Kafka framing", () => {
     expect([answer.readInt32BE(49), answer.readInt16BE(53)]).toEqual([2, 6]);
     expect(answer.length).toBe(19 + 30 * 2 + 4);
     expect(produceErrorResponse(request(0, 9, 3, produceBody), 6)).toBeUndefined();
+  });
+});
+
+describe("Kafka framing on a captured kafkajs 2.2.4 ↔ Kafka 4.1.1 producer session (fixtures/protocol)", () => {
+  const dir = new URL("../../../fixtures/protocol/", import.meta.url);
+  const client = readFileSync(new URL("kafka-client.bin", dir));
+  const broker = readFileSync(new URL("kafka-broker.bin", dir));
+
+  test.prop([fc.array(fc.nat(), { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 30 })])("split anywhere, requests and responses pair up and the bytes are the captured ones", (a, b) => {
+    const c = new KafkaConnection();
+    const req = split(client, a).flatMap((chunk) => c.fromClient(chunk));
+    const res = split(broker, b).flatMap((chunk) => c.fromBroker(chunk));
+    expect(req.map((u) => `${u.kind} v${u.apiVersion} #${u.correlationId}`)).toEqual(["ApiVersions v2 #0", "Metadata v6 #1", "Produce v7 #2"]);
+    expect(res.map((u) => `${u.kind} #${u.correlationId}`)).toEqual(["ApiVersions #0", "Metadata #1", "Produce #2"]);
+    expect(Buffer.concat(req.map((u) => u.raw)).equals(client)).toBe(true);
+    expect(Buffer.concat(res.map((u) => u.raw)).equals(broker)).toBe(true);
+  });
+
+  it("reads the captured Produce's topic and answers it NOT_LEADER_OR_FOLLOWER in kafkajs's version", () => {
+    const produce = new KafkaConnection().fromClient(client).find((u) => u.kind === "Produce")!;
+    expect(producePartitions(produce.raw)).toEqual([{ topic: "capture-frames", partitions: [0] }]);
+    const answer = produceErrorResponse(produce.raw, 6)!;
+    expect(answer.readInt32BE(4)).toBe(produce.correlationId);
+    // Same shape as the broker's own answer to it (v7: no per-partition record errors).
+    const real = new KafkaConnection();
+    real.fromClient(client);
+    expect(answer.length).toBe(real.fromBroker(broker).find((u) => u.kind === "Produce")!.raw.length);
   });
 });
