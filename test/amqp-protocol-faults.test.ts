@@ -1,21 +1,10 @@
-import { spawn } from "node:child_process";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startProtocolProxy } from "../src/faults/protocol/proxy.js";
 import { usePrivateRabbitMq } from "./broker-gate.js";
-import { ROOT, gauntlet, tempDir } from "./cli-helpers.js";
-
-/** The CLI as a child this process does not block on (an in-process proxy must keep serving). */
-function gauntletAsync(args: string[]): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, "bin", "gauntlet.js"), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d));
-    child.stderr.on("data", (d) => (output += d));
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
+import { gauntletAsync } from "./cli-async.js";
+import { gauntlet, tempDir } from "./cli-helpers.js";
 
 /** The ops of the run's representative history. */
 const history = (out: string): { type: string; f: string; process: string; value: Record<string, any> }[] =>

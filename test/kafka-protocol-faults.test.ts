@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KAFKA_INSTALL, kafkaInstalled } from "../src/brokers/local/kafka-install.js";
 import { alive } from "../src/brokers/local/state.js";
+import { startProtocolProxy } from "../src/faults/protocol/proxy.js";
 import { requireBroker } from "./broker-gate.js";
+import { gauntletAsync } from "./cli-async.js";
 import { gauntlet, tempDir } from "./cli-helpers.js";
 
 /** Frames the protocol faults' windows acted on, over the representative history. */
@@ -34,6 +36,20 @@ describe("Kafka protocol faults (issue 17)", () => {
   }, 60_000);
   const run = (broker: string, fault: string, out: string, extra: string[] = []) =>
     gauntlet(["run", "--broker", broker, "idempotent-producer", "--faults", fault, "--runs", "5", "--seed", "1", "--out", out, "--no-progress", ...extra], undefined, env);
+
+  it("a proxy with no fault in force is transparent: a suite passes through it, every byte read is forwarded", async () => {
+    // The node advertises its proxy port on its second listener: every connection stays behind the proxy.
+    const { proxyPort, proxiedPort } = JSON.parse(readFileSync(join(stateDir, "kafka.json"), "utf8")) as { proxyPort: number; proxiedPort: number };
+    const proxy = await startProtocolProxy({ protocol: "kafka", listen: `127.0.0.1:${proxyPort}`, upstream: `127.0.0.1:${proxiedPort}` });
+    try {
+      const r = await gauntletAsync(["run", "--broker", `kafka://127.0.0.1:${proxyPort}`, "at-least-once", "--runs", "3", "--seed", "3", "--out", tempDir(), "--no-progress"], env);
+      expect(r.code, r.output).toBe(0);
+      expect(proxy.read["to-broker"]).toBeGreaterThan(1_000);
+      expect(proxy.bytes).toEqual(proxy.read);
+    } finally {
+      await proxy.stop();
+    }
+  }, 60_000);
 
   it("a lost Produce response with idempotence off stores a duplicate: exit 1, duplicated", () => {
     const out = tempDir();
