@@ -45,6 +45,12 @@ describe("AMQP 0-9-1 protocol faults on RabbitMQ (issue 17)", () => {
     repro = join(out, readdirSync(out)[0]!, "repro-idempotent-producer.json");
   }, 90_000);
 
+  it("the shrunk repro replays the lost confirm (count triggers, not luck)", () => {
+    const r = gauntlet(["replay", repro, "--broker", node.url, "--times", "3", "--out", tempDir()]);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/reproduced [1-3] of 3 runs/);
+  }, 60_000);
+
   it("a consumer basic.ack lost before the connection drops gives redelivery, never loss: exit 0", () => {
     const out = tempDir();
     const r = gauntlet(["run", "--broker", node.url, "at-least-once", "--faults", "lost-consumer-ack", "--runs", "5", "--seed", "1", "--out", out, "--no-progress"]);
