@@ -66,6 +66,14 @@ describe("Kafka protocol faults (issue 17)", () => {
     expect(fired(out, "lost-produce-response")).toBeGreaterThan(0);
   }, 90_000);
 
+  it("a Produce response rewritten to REQUEST_TIMED_OUT after the append duplicates without idempotence: exit 1", () => {
+    const out = tempDir();
+    const r = run(`${url}?idempotent=false`, "produce-timed-out", out, ["--shrink-budget", "3"]);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/duplicated=\d+/);
+    expect(fired(out, "produce-timed-out")).toBeGreaterThan(0);
+  }, 90_000);
+
   it("NOT_LEADER_OR_FOLLOWER storms are retried without loss or duplicates, even without idempotence", () => {
     const out = tempDir();
     const r = run(`${url}?idempotent=false`, "not-leader", out);

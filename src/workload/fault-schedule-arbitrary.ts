@@ -30,6 +30,7 @@ const PARAMS: Partial<Record<FaultName, Record<string, [number, number]>>> = {
   "lost-consumer-ack": { nth: [1, 3] },
   "lost-produce-response": { nth: [1, 3] },
   "lost-commit-response": { nth: [1, 3] },
+  "produce-timed-out": { nth: [1, 3] },
   "not-leader": { nth: [1, 3], count: [1, 5] },
 };
 

@@ -1,6 +1,6 @@
 import { UsageError } from "../../core/errors.js";
 import { FAULTS, type FaultInjector, type FaultName, type FaultProtocol, type FaultScope, type FaultStep, protocolFaultsOf, protocolStepProblem } from "../../core/faults.js";
-import { KAFKA_ERRORS, produceErrorResponse } from "./kafka-answers.js";
+import { KAFKA_ERRORS, produceErrorResponse, produceResponseWithError } from "./kafka-answers.js";
 import { type StartedProtocolProxy, startProtocolProxy } from "./proxy.js";
 import type { RuleSpec } from "./rules.js";
 
@@ -22,7 +22,9 @@ export function ruleFor(step: FaultStep): RuleSpec {
     case "lost-commit-response":
       return { ...base, dir: "to-client", kinds: ["OffsetCommit"], action: { do: "drop-close" } };
     case "not-leader":
-      return { ...base, count: p.count ?? 1, dir: "to-broker", kinds: ["Produce"], action: { do: "answer", reply: (raw) => produceErrorResponse(raw, KAFKA_ERRORS.NOT_LEADER_OR_FOLLOWER) } };
+      return { ...base, count: p.count ?? 1, dir: "to-broker", kinds: ["Produce"], action: { do: "answer", reply: (f) => produceErrorResponse(f.raw, KAFKA_ERRORS.NOT_LEADER_OR_FOLLOWER) } };
+    case "produce-timed-out":
+      return { ...base, dir: "to-client", kinds: ["Produce"], action: { do: "answer", reply: (f) => produceResponseWithError(f.raw, f.apiVersion ?? -1, KAFKA_ERRORS.REQUEST_TIMED_OUT) } };
     default:
       throw new UsageError(`${step.name} is not a protocol fault`, `protocol faults: ${[...protocolFaultsOf("amqp-0-9-1"), ...protocolFaultsOf("kafka")].join(", ")}`);
   }

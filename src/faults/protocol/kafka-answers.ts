@@ -75,3 +75,26 @@ export function produceErrorResponse(request: Buffer, errorCode: number): Buffer
   out.writeInt32BE(out.length - 4, 0);
   return out;
 }
+
+/**
+ * The broker's own Produce response (versions 3–8) with `errorCode` on every partition: the
+ * append happened, the client is told it did not. Undefined for other versions.
+ */
+export function produceResponseWithError(response: Buffer, version: number, errorCode: number): Buffer | undefined {
+  if (version < 3 || version > 8) return undefined;
+  const out = Buffer.from(response);
+  const r = new Reader(out, 8);
+  for (let t = r.i32(); t > 0; t--) {
+    r.str();
+    for (let p = r.i32(); p > 0; p--) {
+      r.i32(); // partition
+      out.writeInt16BE(errorCode, r.at);
+      r.at += 2 + 8 + 8 + (version >= 5 ? 8 : 0);
+      if (version >= 8) {
+        for (let e = r.i32(); e > 0; e--) (r.i32(), r.str());
+        r.str();
+      }
+    }
+  }
+  return out;
+}

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { KafkaConnection } from "./kafka-framer.js";
-import { produceErrorResponse, producePartitions } from "./kafka-answers.js";
+import { produceErrorResponse, producePartitions, produceResponseWithError } from "./kafka-answers.js";
 
 const str = (s: string | null) => {
   if (s === null) return Buffer.from([0xff, 0xff]);
@@ -91,5 +91,17 @@ describe("Kafka framing on a captured kafkajs 2.2.4 ↔ Kafka 4.1.1 producer ses
     const real = new KafkaConnection();
     real.fromClient(client);
     expect(answer.length).toBe(real.fromBroker(broker).find((u) => u.kind === "Produce")!.raw.length);
+  });
+
+  it("rewrites the broker's captured Produce response to REQUEST_TIMED_OUT and changes nothing else", () => {
+    const c = new KafkaConnection();
+    c.fromClient(client);
+    const response = c.fromBroker(broker).find((u) => u.kind === "Produce")!;
+    const errorAt = 4 + 4 + 4 + 2 + "capture-frames".length + 4 + 4;
+    expect(response.raw.readInt16BE(errorAt)).toBe(0);
+    const rewritten = produceResponseWithError(response.raw, response.apiVersion, 7)!;
+    expect(rewritten.readInt16BE(errorAt)).toBe(7);
+    expect(Buffer.concat([rewritten.subarray(0, errorAt), rewritten.subarray(errorAt + 2)]).equals(Buffer.concat([response.raw.subarray(0, errorAt), response.raw.subarray(errorAt + 2)]))).toBe(true);
+    expect(produceResponseWithError(response.raw, 9, 7)).toBeUndefined();
   });
 });

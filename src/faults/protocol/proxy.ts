@@ -171,7 +171,7 @@ function pump(from: Socket, to: Socket, dir: Direction, decode: Decoder, rules: 
         queue = (queue ?? Promise.resolve()).then(() => new Promise((r) => setTimeout(r, ms)));
         batch.push(frame.raw);
       } else if (action.do === "answer") {
-        const reply = action.reply(frame.raw);
+        const reply = action.reply(frame);
         if (!reply) batch.push(frame.raw);
         else if (!back.destroyed) back.write(reply);
       }

@@ -7,7 +7,7 @@
 /** Which way a frame travels through the proxy. */
 export type Direction = "to-broker" | "to-client";
 
-/** What the proxy does with the frame a rule fires on. */
+/** What the proxy does with the frame a rule fires on ("answer" on a response: replace it). */
 export type RuleAction =
   | { do: "drop" }
   /** Drop it, then close the client's and the broker's side of the connection. */
@@ -17,12 +17,14 @@ export type RuleAction =
   | { do: "delay"; ms: number }
   | { do: "duplicate" }
   /** Do not forward; send these bytes back to the sender instead (an error answer); undefined: forward it. */
-  | { do: "answer"; reply: (raw: Buffer) => Buffer | undefined };
+  | { do: "answer"; reply: (frame: FrameView) => Buffer | undefined };
 
 /** A frame as rules see it. */
 export interface FrameView {
   kind: string;
   deliveryTag?: bigint;
+  /** Kafka: the api version of the request (or of the request a response answers). */
+  apiVersion?: number;
   raw: Buffer;
 }
 
