@@ -17,8 +17,12 @@ export type { Claims, SetupValue } from "./core/setup.js";
 export type { Suite } from "./core/suite.js";
 export type { ReplaySpec, Test } from "./core/test.js";
 export { TEST_DEFAULTS } from "./core/test.js";
-export type { ActiveFault, FaultInfo, FaultInjector, FaultKind, FaultName, FaultScope, FaultStep } from "./core/faults.js";
-export { FAULT_NAMES, FAULTS, isFaultName, NETWORK_FAULTS, PROCESS_FAULTS } from "./core/faults.js";
+export type { ActiveFault, FaultInfo, FaultInjector, FaultKind, FaultName, FaultProtocol, FaultScope, FaultStep } from "./core/faults.js";
+export { FAULT_NAMES, FAULTS, isFaultName, NETWORK_FAULTS, PROCESS_FAULTS, PROTOCOL_FAULTS, protocolFaultsOf } from "./core/faults.js";
+/** A protocol-aware proxy (AMQP 0-9-1, Kafka) with deterministic frame triggers (docs/faults.md, "Protocol faults"). */
+export { startProtocolProxy } from "./faults/protocol/proxy.js";
+export type { ProtocolProxyOptions, StartedProtocolProxy } from "./faults/protocol/proxy.js";
+export type { Direction, RuleAction, RuleSpec } from "./faults/protocol/rules.js";
 export type { BenchClient, Versions } from "./core/bench-client.js";
 export type { BenchSupport, EnvironmentFamily, EnvironmentStartOptions, NativeTool, ProxiedBenchClient } from "./core/environment.js";
 

@@ -18,6 +18,8 @@ export interface SendModesOptions {
   onCellDone?(cell: CellResult, index: number, total: number): void;
   /** The client is open: an interrupt handler may close it (and delete its destination). */
   onClientOpen?(client: BenchClient): void;
+  /** Open the client another way (e.g. through a protocol proxy); default: the broker's bench client. */
+  openClient?(): Promise<BenchClient>;
 }
 
 export type SendModesRecord = Omit<BenchRun, "runId" | "command" | "reportDir" | "thresholds">;
@@ -32,7 +34,7 @@ export function intervalFor(durationMs: number, messages?: number): number {
 export async function runSendModes(o: SendModesOptions): Promise<SendModesRecord> {
   const startedAt = new Date().toISOString();
   const runStartNs = nowNs();
-  const client = await openBenchClient(o.broker);
+  const client = await (o.openClient ? o.openClient() : openBenchClient(o.broker));
   o.onClientOpen?.(client);
   const routes = new Map<number, CellRecorder>();
   const cells: CellResult[] = [];

@@ -157,9 +157,20 @@ export interface BenchRun extends BenchRunHeader<"send-modes"> {
   faults?: FaultWindow[];
   /** `--native`: the broker's own perf tool on the same broker and settings, Gauntlet as a ratio to it. */
   native?: NativeComparison;
+  /** `--protocol-proxy`: the same cells through an idle protocol proxy, msgs/s as a ratio to direct. */
+  protocolProxy?: ProxyOverhead;
   reportDir: string;
   /** Set when a signal stopped the run: `cells` holds the cells finished before it. */
   interrupted?: string;
+}
+
+/** `--protocol-proxy`: each cell's msgs/s direct and through an idle protocol proxy. */
+export interface ProxyOverhead {
+  /** What the proxied run went through. */
+  proxy: string;
+  rows: { cell: string; direct: number; proxied: number; ratio: number }[];
+  /** The lowest proxied ÷ direct ratio over the cells. */
+  minRatio: number;
 }
 
 export interface MatrixRow {

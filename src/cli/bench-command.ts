@@ -10,6 +10,7 @@ import { formatBenchText } from "../bench/report/text.js";
 import { writeBenchReport } from "../bench/report/write.js";
 import { prepareNative, runNative } from "../bench/native/index.js";
 import { intervalFor, runSendModes } from "../bench/run.js";
+import { formatProxyOverhead, openThroughProtocolProxy, proxyOverhead } from "../bench/protocol-proxy.js";
 import { evaluateThresholds, parseThreshold } from "../bench/thresholds.js";
 import type { BenchRun, CellResult } from "../bench/types.js";
 import { positiveInt, shellQuote } from "./options.js";
@@ -31,6 +32,7 @@ export interface SendModesCommandOptions {
   progress?: boolean;
   quick?: boolean;
   native?: boolean;
+  protocolProxy?: boolean;
 }
 
 /** --quick: one size, one N per mode, half-second cells (explicit options still win). */
@@ -81,10 +83,26 @@ export async function sendModesCommand(options: SendModesCommandOptions): Promis
     onClientOpen: (c) => (client = c),
   }).finally(release);
   const native = o.native ? await runNative(o.broker, record.cells, { sizes, inFlight, durationMs }, say) : undefined;
+  // --protocol-proxy: the same matrix again, every connection through an idle protocol proxy.
+  let protocolProxy: BenchRun["protocolProxy"];
+  if (o.protocolProxy) {
+    say("again through an idle protocol proxy:");
+    const proxied = await runSendModes({
+      broker: o.broker,
+      cells,
+      timing: { warmupMs, durationMs, rate, messages, intervalMs: intervalFor(durationMs, messages) },
+      settings: record.settings,
+      openClient: () => openThroughProtocolProxy(o.broker),
+      onCellStart: (c, i, n) => progress.start(c, i, n),
+      onCellDone: (c, i, n) => progress.done(c, i, n),
+    });
+    protocolProxy = proxyOverhead(record.matrix, proxied.matrix, String(proxied.settings.client?.via ?? "a protocol proxy"));
+  }
   const reportDir = await makeReportDir(o.out, runId);
   const run: BenchRun = {
     ...record,
     ...(native ? { native } : {}),
+    ...(protocolProxy ? { protocolProxy } : {}),
     runId: reportDir.split("/").pop()!,
     command: rerunCommand(o),
     thresholds: evaluateThresholds(thresholds, record.cells),
@@ -92,7 +110,7 @@ export async function sendModesCommand(options: SendModesCommandOptions): Promis
   };
   await writeBenchReport(run);
   if (o.json) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
-  else process.stdout.write(`${formatBenchText({ ...run, reportDir: relative(process.cwd(), reportDir) || "." })}\n`);
+  else process.stdout.write(`${formatBenchText({ ...run, reportDir: relative(process.cwd(), reportDir) || "." })}\n${protocolProxy ? `${formatProxyOverhead(protocolProxy)}\n` : ""}`);
   return run.thresholds.every((t) => t.passed) ? EXIT.valid : EXIT.invalid;
 }
 
@@ -110,6 +128,7 @@ function rerunCommand(o: SendModesCommandOptions): string {
   add("--messages", o.messages);
   for (const t of o.threshold ?? []) add("--threshold", t);
   if (o.native) args.push("--native");
+  if (o.protocolProxy) args.push("--protocol-proxy");
   return args.join(" ");
 }
 

@@ -54,7 +54,7 @@ function buildProgram(setCode: (code: number) => void): Command {
     .option("--out <dir>", "report root directory", "reports")
     .option("--json", "print results.json to stdout instead of the table")
     .option("--shrink-budget <seconds>", "stop shrinking this long after the first failure (default 60 on real brokers, unlimited on memory://)")
-    .option("--faults <names>", `inject fault windows generated with the workload: ${FAULT_NAMES.join(", ")} (see docs/faults.md; partition-* and *-leader need a cluster, docs/clusters.md)`)
+    .option("--faults <names>", `inject fault windows generated with the workload: ${FAULT_NAMES.join(", ")} (see docs/faults.md; partition-* and *-leader need a cluster, docs/clusters.md; lost-*, delayed-confirm and not-leader are protocol faults: one frame of amqp:// or kafka://)`)
     .option("--no-progress", "no progress line on stderr")
     .addOption(verbose)
     .action(async (suites: string[], opts) => setCode(await runCommand(suites, opts)));
@@ -129,6 +129,7 @@ function buildProgram(setCode: (code: number) => void): Command {
     .option("--threshold <expr>", "fail (exit 1) when a cell breaches it, e.g. 'publish.p99<50ms', 'e2e.p999<200ms', 'rate>=1000' (repeatable)", (v: string, all: string[] = []) => [...all, v])
     .option("--quick", "one size, one N per mode, 0.5 s cells")
     .option("--native", "also run the broker's own perf tool on the same broker and settings (kafka-producer-perf-test, RabbitMQ PerfTest) and print Gauntlet's throughput as a ratio to it")
+    .option("--protocol-proxy", "also run every cell through an idle protocol proxy (the one protocol faults use) and print proxied ÷ direct msgs/s per cell")
     .option("--out <dir>", "report root directory", "reports")
     .option("--json", "print results.json to stdout instead of the table")
     .option("--no-progress", "no per-cell progress on stderr")

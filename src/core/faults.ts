@@ -4,8 +4,14 @@
  * as a pair of `fault` ops on process "nemesis" and drawn as a band in the report.
  */
 
-/** What kind of thing a fault breaks: the network between clients and broker, or the broker's process. */
-export type FaultKind = "network" | "process" | "partition" | "leader";
+/**
+ * What kind of thing a fault breaks: the network between clients and broker, the broker's
+ * process, a cluster's links or leader, or one protocol frame (a protocol-aware proxy).
+ */
+export type FaultKind = "network" | "process" | "partition" | "leader" | "protocol";
+
+/** The wire protocol a protocol fault acts on (the proxy frames it). */
+export type FaultProtocol = "amqp-0-9-1" | "kafka";
 
 /** One row of the fault table: what it does, and its parameters' defaults (see docs/faults.md). */
 export interface FaultInfo {
@@ -14,6 +20,8 @@ export interface FaultInfo {
   summary: string;
   /** Parameters and their defaults (network faults: the toxiproxy toxic's attributes). */
   defaults: Readonly<Record<string, number>>;
+  /** Protocol faults: the wire protocol whose frames it acts on. */
+  protocol?: FaultProtocol;
 }
 
 /**
@@ -37,6 +45,13 @@ export const FAULTS = {
   "kill-leader": { kind: "leader", summary: "cluster: SIGKILL the node leading the scenario's queue, resolved when the window opens", defaults: {} },
   "pause-leader": { kind: "leader", summary: "cluster: SIGSTOP the leader; SIGCONT when the window ends", defaults: {} },
   "restart-leader": { kind: "leader", summary: "cluster: restart the leader cleanly", defaults: {} },
+  "lost-confirm": { kind: "protocol", protocol: "amqp-0-9-1", summary: "AMQP: the nth publisher confirm (basic.ack/nack to a publisher) is dropped and its connection closed", defaults: { nth: 1 } },
+  "delayed-confirm": { kind: "protocol", protocol: "amqp-0-9-1", summary: "AMQP: the nth publisher confirm is held back delay ms", defaults: { nth: 1, delay: 200 } },
+  "lost-consumer-ack": { kind: "protocol", protocol: "amqp-0-9-1", summary: "AMQP: the nth consumer basic.ack is dropped on its way to the broker and the connection closed", defaults: { nth: 1 } },
+  "lost-produce-response": { kind: "protocol", protocol: "kafka", summary: "Kafka: the nth Produce response is dropped and the connection closed (the append happened)", defaults: { nth: 1 } },
+  "lost-commit-response": { kind: "protocol", protocol: "kafka", summary: "Kafka: the nth OffsetCommit response is dropped and the connection closed (the commit happened); consumers go through the proxy too", defaults: { nth: 1 } },
+  "produce-timed-out": { kind: "protocol", protocol: "kafka", summary: "Kafka: the nth Produce response is replaced by REQUEST_TIMED_OUT (the append happened; the client is told it did not)", defaults: { nth: 1 } },
+  "not-leader": { kind: "protocol", protocol: "kafka", summary: "Kafka: the nth Produce request and count-1 after it are answered NOT_LEADER_OR_FOLLOWER, not forwarded", defaults: { nth: 1, count: 1 } },
 } as const satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof FAULTS;
@@ -54,6 +69,29 @@ export const PROCESS_FAULTS = ofKind("process");
 export const PARTITION_FAULTS = ofKind("partition");
 /** Process faults on the node that leads the scenario's queue, resolved when the window opens. */
 export const LEADER_FAULTS = ofKind("leader");
+
+/** One frame at a protocol moment (a protocol-aware proxy in front of the broker): docs/faults.md. */
+export const PROTOCOL_FAULTS = ofKind("protocol");
+
+/** The protocol faults acting on one wire protocol. */
+export const protocolFaultsOf = (protocol: FaultProtocol): readonly FaultName[] => PROTOCOL_FAULTS.filter((n) => (FAULTS[n] as FaultInfo).protocol === protocol);
+
+/**
+ * Why a protocol fault step's trigger can never match (a count below 1, a parameter the fault
+ * does not have), or undefined when it can. Counts and tags are whole numbers from 1.
+ */
+export function protocolStepProblem(step: Pick<FaultStep, "name" | "params">): string | undefined {
+  const info: FaultInfo = FAULTS[step.name];
+  if (info.kind !== "protocol") return undefined;
+  for (const [key, value] of Object.entries(step.params ?? {})) {
+    // AMQP faults may name a delivery tag instead of a count (the frames they act on carry one).
+    const keys = [...Object.keys(info.defaults), ...(info.protocol === "amqp-0-9-1" ? ["tag"] : [])];
+    if (!keys.includes(key)) return `${step.name} has no parameter "${key}" (it has ${keys.join(", ")})`;
+    const min = key === "delay" ? 0 : 1;
+    if (!Number.isInteger(value) || value < min) return `${step.name}: ${key} ${value} can never match a frame (a whole number from ${min})`;
+  }
+  return undefined;
+}
 
 /** Which clients' traffic a network fault hits (the broker decides what it can separate). */
 export type FaultScope = "all" | "producers" | "consumers";

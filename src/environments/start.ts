@@ -2,7 +2,7 @@ import type { BenchClient } from "../core/bench-client.js";
 import type { StartedEnvironment } from "../core/driver.js";
 import type { BenchSupport } from "../core/environment.js";
 import { UsageError } from "../core/errors.js";
-import type { FaultName } from "../core/faults.js";
+import { FAULTS, type FaultInfo, type FaultName } from "../core/faults.js";
 import { type BrokerUrl, parseBrokerUrl } from "./url.js";
 
 /** Check a --broker URL and --faults against the family's entry, before anything starts (exit 3). */
@@ -17,7 +17,10 @@ export function checkBroker(raw: string, faults: readonly FaultName[] = []): Bro
   if (missing.length) {
     const available = family.faults.length ? `available on ${scheme}://: ${family.faults.join(", ")}` : undefined;
     const fix = [available, family.faultsHint].filter(Boolean).join("; ") || "run without --faults";
-    throw new UsageError(family.faults.length ? `--faults: ${missing.join(", ")} not available on ${scheme}://` : `--faults: ${scheme}:// has no faults to inject`, fix);
+    // A protocol fault of another protocol: say there is no such frame here.
+    const foreign = missing.map((f) => (FAULTS[f] as FaultInfo).protocol).find((p) => p !== undefined);
+    const why = foreign ? ` (${foreign === "kafka" ? "a Kafka" : "an AMQP 0-9-1"} protocol fault: ${scheme}:// has no such frame)` : "";
+    throw new UsageError(family.faults.length ? `--faults: ${missing.join(", ")} not available on ${scheme}://${why}` : `--faults: ${scheme}:// has no faults to inject`, fix);
   }
   return broker;
 }

@@ -24,6 +24,14 @@ const PARAMS: Partial<Record<FaultName, Record<string, [number, number]>>> = {
   "partition-node": { node: [0, 6] },
   "partition-halves": { node: [0, 6] },
   "partition-bridge": { node: [0, 6] },
+  // Protocol faults: which matching frame of the window (shrinks to the first), how long a delay, how long a storm.
+  "lost-confirm": { nth: [1, 3] },
+  "delayed-confirm": { nth: [1, 3], delay: [10, 1000] },
+  "lost-consumer-ack": { nth: [1, 3] },
+  "lost-produce-response": { nth: [1, 3] },
+  "lost-commit-response": { nth: [1, 3] },
+  "produce-timed-out": { nth: [1, 3] },
+  "not-leader": { nth: [1, 3], count: [1, 5] },
 };
 
 function stepArbitrary(names: readonly FaultName[], horizonMs: number, minWindowMs: number): fc.Arbitrary<FaultStep> {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Scenario } from "../core/scenario.js";
 import { UsageError } from "../core/errors.js";
 import { copiesOf } from "../core/entities.js";
-import { FAULT_NAMES } from "../core/faults.js";
+import { FAULT_NAMES, PROTOCOL_FAULTS, protocolStepProblem } from "../core/faults.js";
 import { entitySchema } from "../history/schema.js";
 
 /** Longest duration a hand-edited scenario may name: 10 minutes (a generated one stays far below). */
@@ -99,6 +99,10 @@ function scenarioProblem(s: Scenario): { path: string; message: string; fix: str
   }
   for (const [c, consumer] of s.consumers.entries()) {
     if (!sources.has(consumer.source)) return { path: `consumers.${c}.source`, message: `"${consumer.source}" is not a queue or topic/subscription of the scenario`, fix: `use one of ${[...sources].join(", ")}` };
+  }
+  for (const [f, step] of (s.faults ?? []).entries()) {
+    const problem = protocolStepProblem(step);
+    if (problem) return { path: `faults.${f}.params`, message: problem, fix: `protocol faults: ${PROTOCOL_FAULTS.join(", ")} (docs/faults.md gives each one's parameters)` };
   }
   return undefined;
 }

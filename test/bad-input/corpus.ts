@@ -127,6 +127,8 @@ export const CORPUS: BadInput[] = [
   { name: "replay: batch 1e6", files: { "r.json": repro({ consumers: [{ ...SCENARIO.consumers[0], batch: 1e6 }] }) }, args: ["replay", "r.json"], code: 3, says: /batch/ },
   { name: "replay: unknown fault", files: { "r.json": repro({ faults: [{ name: "earthquake", atMs: 0, durationMs: 10 }] }) }, args: ["replay", "r.json"], code: 3, says: /faults/ },
   { name: "replay: fault on memory", files: { "r.json": repro({ faults: [{ name: "kill", atMs: 0, durationMs: 10 }] }) }, args: ["replay", "r.json"], code: 3, says: /memory:\/\/ has no faults/ },
+  { name: "replay: protocol trigger that can never match", files: { "r.json": repro({ faults: [{ name: "lost-confirm", atMs: 0, durationMs: 10, params: { nth: 0 } }] }) }, args: ["replay", "r.json"], code: 3, says: /lost-confirm: nth 0 can never match[\s\S]*lost-produce-response/ },
+  { name: "replay: protocol fault parameter it does not have", files: { "r.json": repro({ faults: [{ name: "not-leader", atMs: 0, durationMs: 10, params: { tag: 3 } }] }) }, args: ["replay", "r.json"], code: 3, says: /not-leader has no parameter "tag" \(it has nth, count\)/ },
   ...["0", "abc", "10001"].map((v): BadInput => ({ name: `replay --times ${v}`, files: { "r.json": repro({}) }, args: ["replay", "r.json", "--times", v], code: 3, says: /--times/ })),
 
   // certify: handlers and options.

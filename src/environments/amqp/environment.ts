@@ -1,12 +1,13 @@
 import type { Driver, StartedEnvironment } from "../../core/driver.js";
 import { InfrastructureError, UsageError } from "../../core/errors.js";
-import { type FaultInjector, type FaultName, NETWORK_FAULTS, PROCESS_FAULTS } from "../../core/faults.js";
+import { type FaultInjector, type FaultName, NETWORK_FAULTS, PROCESS_FAULTS, protocolFaultsOf } from "../../core/faults.js";
 import { rabbitMqProcessControl } from "../../brokers/local/rabbitmq-control.js";
 import type { RabbitMqNodeState } from "../../brokers/local/rabbitmq-node.js";
 import { alive, readState } from "../../brokers/local/state.js";
 import { startProcessFault } from "../../faults/process.js";
 import { withDeadline } from "../../core/deadline.js";
 import { faultsBehindProxies } from "../../faults/toxiproxy-for-run.js";
+import { proxiesFor } from "../../faults/protocol/chain.js";
 import { AmqpDriver, type AmqpSettings } from "../../drivers/amqp/driver.js";
 import { parseAmqpUrl } from "../../drivers/amqp/settings.js";
 import { startAmqpClusterEnvironment } from "./cluster-environment.js";
@@ -41,24 +42,35 @@ export async function startAmqpEnvironment(redacted: string, url: URL, options: 
 }
 
 /**
- * Every client connects through a toxiproxy proxy in front of the broker (RabbitMQ advertises
- * nothing); kill, pause and restart act on a node Gauntlet started.
+ * Every client connects through a proxy in front of the broker (RabbitMQ advertises nothing):
+ * toxiproxy for network faults, Gauntlet's AMQP 0-9-1 proxy for protocol faults (chained when
+ * both are asked for); kill, pause and restart act on a node Gauntlet started.
  */
 async function amqpNetworkFaults(settings: AmqpSettings, names: readonly FaultName[]): Promise<{ injector: FaultInjector; url: string; close(): Promise<void> }> {
   const target = new URL(settings.url);
   const wantsProcess = names.some((n) => (PROCESS_FAULTS as readonly string[]).includes(n));
   const node = wantsProcess ? await readState<RabbitMqNodeState>("rabbitmq") : undefined;
   if (wantsProcess && (!node || !alive(node.pid) || node.port !== Number(target.port) || node.distPort === undefined)) {
-    throw new UsageError("--faults kill, pause and restart on amqp:// need the node from `gauntlet brokers up rabbitmq` (Gauntlet must own the process)", `available for this URL: ${NETWORK_FAULTS.join(", ")}; for process faults run npx gauntlet brokers up rabbitmq and use the URL \`npx gauntlet brokers status\` prints`);
+    throw new UsageError("--faults kill, pause and restart on amqp:// need the node from `gauntlet brokers up rabbitmq` (Gauntlet must own the process)", `available for this URL: ${[...NETWORK_FAULTS, ...protocolFaultsOf("amqp-0-9-1")].join(", ")}; for process faults run npx gauntlet brokers up rabbitmq and use the URL \`npx gauntlet brokers status\` prints`);
   }
   const control = node ? rabbitMqProcessControl(node) : undefined;
-  const net = await faultsBehindProxies(
-    [{ name: `gauntlet-amqp-${target.port || 5672}-${process.pid}`, listen: "127.0.0.1:0", upstream: `${target.hostname}:${target.port || 5672}` }],
-    "all",
-    control ? { available: [...PROCESS_FAULTS], start: (step) => startProcessFault(control, step) } : undefined,
-  );
+  const net = await proxiesFor({
+    protocol: "amqp-0-9-1",
+    names,
+    listen: "127.0.0.1:0",
+    upstream: `${target.hostname}:${target.port || 5672}`,
+    scope: "all",
+    toxiproxy: async (listen, upstream) => {
+      const t = await faultsBehindProxies(
+        [{ name: `gauntlet-amqp-${target.port || 5672}-${process.pid}`, listen, upstream }],
+        "all",
+        control ? { available: [...PROCESS_FAULTS], start: (step) => startProcessFault(control, step) } : undefined,
+      );
+      return { injector: t.injector, listen: Object.values(t.listen)[0]!, close: t.close };
+    },
+  });
   const proxied = new URL(settings.url);
   proxied.hostname = "127.0.0.1";
-  proxied.port = String(Object.values(net.listen)[0]!.split(":").pop());
+  proxied.port = String(net.listen.split(":").pop());
   return { injector: net.injector, url: proxied.toString(), close: net.close };
 }

@@ -1,5 +1,5 @@
 import type { EnvironmentFamily } from "../../core/environment.js";
-import { LEADER_FAULTS, NETWORK_FAULTS, PARTITION_FAULTS, PROCESS_FAULTS } from "../../core/faults.js";
+import { LEADER_FAULTS, NETWORK_FAULTS, PARTITION_FAULTS, PROCESS_FAULTS, protocolFaultsOf } from "../../core/faults.js";
 import { parseKafkaUrl } from "../../drivers/kafka/settings.js";
 import { openKafkaBenchClient } from "./bench-client.js";
 import { startKafkaEnvironment } from "./environment.js";
@@ -12,7 +12,7 @@ export const kafkaFamily: EnvironmentFamily = {
   description: "Apache Kafka (kafkajs)",
   hostLists: true,
   localService: "kafka",
-  faults: [...NETWORK_FAULTS, ...PROCESS_FAULTS, ...PARTITION_FAULTS, ...LEADER_FAULTS],
+  faults: [...NETWORK_FAULTS, ...PROCESS_FAULTS, ...protocolFaultsOf("kafka"), ...PARTITION_FAULTS, ...LEADER_FAULTS],
   validate: (url) => void parseKafkaUrl(url),
   start: startKafkaEnvironment,
   bench: { open: (redacted, url) => openKafkaBenchClient(redacted, url), throughProxies: kafkaThroughProxies, native: kafkaNativeTool },

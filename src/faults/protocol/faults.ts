@@ -1,0 +1,82 @@
+import { UsageError } from "../../core/errors.js";
+import { FAULTS, type FaultInjector, type FaultName, type FaultProtocol, type FaultScope, type FaultStep, protocolFaultsOf, protocolStepProblem } from "../../core/faults.js";
+import { KAFKA_ERRORS, produceErrorResponse, produceResponseWithError } from "./kafka-answers.js";
+import { type StartedProtocolProxy, startProtocolProxy } from "./proxy.js";
+import type { RuleSpec } from "./rules.js";
+
+const CONFIRMS = ["basic.ack", "basic.nack"];
+
+/** The rule a protocol fault step puts in force (params over the fault table's defaults). */
+export function ruleFor(step: FaultStep): RuleSpec {
+  const p: Record<string, number> = { ...FAULTS[step.name].defaults, ...step.params };
+  const base = { name: step.name, nth: p.nth ?? 1, ...(p.tag !== undefined ? { tag: p.tag } : {}) };
+  switch (step.name) {
+    case "lost-confirm":
+      return { ...base, dir: "to-client", kinds: CONFIRMS, action: { do: "drop-close" } };
+    case "delayed-confirm":
+      return { ...base, dir: "to-client", kinds: CONFIRMS, action: { do: "delay", ms: p.delay ?? 200 } };
+    case "lost-consumer-ack":
+      return { ...base, dir: "to-broker", kinds: ["basic.ack"], action: { do: "drop-close" } };
+    case "lost-produce-response":
+      return { ...base, dir: "to-client", kinds: ["Produce"], action: { do: "drop-close" } };
+    case "lost-commit-response":
+      return { ...base, dir: "to-client", kinds: ["OffsetCommit"], action: { do: "drop-close" } };
+    case "not-leader":
+      return { ...base, count: p.count ?? 1, dir: "to-broker", kinds: ["Produce"], action: { do: "answer", reply: (f) => produceErrorResponse(f.raw, KAFKA_ERRORS.NOT_LEADER_OR_FOLLOWER) } };
+    case "produce-timed-out":
+      return { ...base, dir: "to-client", kinds: ["Produce"], action: { do: "answer", reply: (f) => produceResponseWithError(f.raw, f.apiVersion ?? -1, KAFKA_ERRORS.REQUEST_TIMED_OUT) } };
+    default:
+      throw new UsageError(`${step.name} is not a protocol fault`, `protocol faults: ${[...protocolFaultsOf("amqp-0-9-1"), ...protocolFaultsOf("kafka")].join(", ")}`);
+  }
+}
+
+/** Fail (exit 3) naming the fault and the valid ones when a step cannot act on this protocol or never matches. */
+export function checkProtocolStep(protocol: FaultProtocol, step: FaultStep): void {
+  const valid = protocolFaultsOf(protocol);
+  if (!valid.includes(step.name)) throw new UsageError(`fault ${step.name}: the ${protocol} protocol has no such frame`, `protocol faults on ${protocol}: ${valid.join(", ")}`);
+  const problem = protocolStepProblem(step);
+  if (problem) throw new UsageError(`fault ${problem}`, `protocol faults on ${protocol}: ${valid.join(", ")}; see docs/faults.md`);
+}
+
+/**
+ * A protocol proxy in front of a broker and an injector over it: a window arms its fault's rule,
+ * its end (or healAll) disarms it and records whether the trigger matched; close() stops the proxy.
+ */
+export async function protocolFaults(
+  protocol: FaultProtocol,
+  listen: string,
+  upstream: string,
+  scope: FaultScope,
+): Promise<{ injector: FaultInjector; proxy: StartedProtocolProxy; listen: string; close(): Promise<void> }> {
+  const proxy = await startProtocolProxy({ protocol, listen, upstream });
+  const injector: FaultInjector = {
+    available: protocolFaultsOf(protocol),
+    scope,
+    async start(step) {
+      checkProtocolStep(protocol, step);
+      const rule = proxy.arm(ruleFor(step));
+      return { stop: async () => (proxy.disarm(rule), rule.report()) };
+    },
+    async healAll() {
+      proxy.disarmAll();
+    },
+    close: () => proxy.stop(),
+  };
+  return { injector, proxy, listen: proxy.listen, close: () => proxy.stop() };
+}
+
+/** One injector over two (network and protocol faults through chained proxies): each step goes to the one offering it. */
+export function combineInjectors(first: FaultInjector, second: FaultInjector): FaultInjector {
+  const owner = (name: FaultName) => (second.available.includes(name) && !first.available.includes(name) ? second : first);
+  return {
+    available: [...new Set([...first.available, ...second.available])],
+    scope: first.scope,
+    start: (step) => owner(step.name).start(step),
+    async healAll() {
+      await Promise.all([first.healAll(), second.healAll()]);
+    },
+    async close() {
+      await Promise.allSettled([first.close(), second.close()]);
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { type Server, type Socket, connect, createServer } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { InfrastructureError } from "../../core/errors.js";
+import { AMQP_HEADER, amqpMethodFrame } from "./amqp-framer.js";
+import { type StartedProtocolProxy, startProtocolProxy } from "./proxy.js";
+
+const u64 = (n: number) => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(BigInt(n));
+  return b;
+};
+const confirm = (tag: number) => amqpMethodFrame(1, 60, 80, Buffer.concat([u64(tag), Buffer.from([0])]));
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+/** A fake broker that records what it receives and sends `reply` once it has the client's header. */
+async function fakeBroker(reply: Buffer): Promise<{ port: number; received: () => Buffer }> {
+  const got: Buffer[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((s) => {
+    sockets.add(s);
+    s.once("data", () => s.write(reply));
+    s.on("data", (d) => got.push(d));
+    s.on("error", () => {});
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  cleanup.push(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+  return { port: (server.address() as { port: number }).port, received: () => Buffer.concat(got) };
+}
+
+async function client(proxy: StartedProtocolProxy, send: Buffer, readMs = 300): Promise<{ data: Buffer; closed: boolean }> {
+  const [host, port] = proxy.listen.split(":");
+  const s = connect({ host, port: Number(port) });
+  const got: Buffer[] = [];
+  let closed = false;
+  s.on("data", (d) => got.push(d));
+  s.on("close", () => (closed = true));
+  s.on("error", () => {});
+  // several frames per write, and a frame split across writes
+  s.write(send.subarray(0, 11));
+  s.write(send.subarray(11));
+  await new Promise((r) => setTimeout(r, readMs));
+  s.destroy();
+  return { data: Buffer.concat(got), closed };
+}
+
+describe("protocol proxy", () => {
+  const fromBroker = Buffer.concat([confirm(1), confirm(2), confirm(3)]);
+  const fromClient = Buffer.concat([AMQP_HEADER, amqpMethodFrame(1, 85, 10, Buffer.from([0])), amqpMethodFrame(1, 60, 80, Buffer.concat([u64(9), Buffer.from([0])]))]);
+
+  it("with no rule in force forwards every byte both ways, unchanged", async () => {
+    const broker = await fakeBroker(fromBroker);
+    const proxy = await startProtocolProxy({ protocol: "amqp-0-9-1", listen: "127.0.0.1:0", upstream: `127.0.0.1:${broker.port}` });
+    cleanup.push(proxy.stop);
+    const { data } = await client(proxy, fromClient);
+    expect(data.equals(fromBroker)).toBe(true);
+    expect(broker.received().equals(fromClient)).toBe(true);
+    expect(proxy.bytes).toEqual({ "to-broker": fromClient.length, "to-client": fromBroker.length });
+  });
+
+  it("drops the nth confirm and closes the connection; frames after it never arrive", async () => {
+    const broker = await fakeBroker(fromBroker);
+    const proxy = await startProtocolProxy({ protocol: "amqp-0-9-1", listen: "127.0.0.1:0", upstream: `127.0.0.1:${broker.port}` });
+    cleanup.push(proxy.stop);
+    const rule = proxy.arm({ name: "lost-confirm", dir: "to-client", kinds: ["basic.ack"], nth: 2, action: { do: "drop-close" } });
+    const { data, closed } = await client(proxy, fromClient);
+    expect(data.equals(confirm(1))).toBe(true);
+    expect(closed).toBe(true);
+    expect(rule.report()).toEqual({ seen: 2, fired: 1 });
+  });
+
+  it("duplicates or delays one frame by tag, and a disarmed rule does nothing", async () => {
+    const broker = await fakeBroker(fromBroker);
+    const proxy = await startProtocolProxy({ protocol: "amqp-0-9-1", listen: "127.0.0.1:0", upstream: `127.0.0.1:${broker.port}` });
+    cleanup.push(proxy.stop);
+    proxy.arm({ name: "dup", dir: "to-client", kinds: ["basic.ack"], tag: 3, action: { do: "duplicate" } });
+    const off = proxy.arm({ name: "off", dir: "to-client", kinds: ["basic.ack"], nth: 1, action: { do: "drop" } });
+    proxy.disarm(off);
+    expect((await client(proxy, fromClient)).data.equals(Buffer.concat([fromBroker, confirm(3)]))).toBe(true);
+    proxy.disarmAll();
+    proxy.arm({ name: "slow", dir: "to-client", kinds: ["basic.ack"], nth: 1, action: { do: "delay", ms: 400 } });
+    expect((await client(proxy, fromClient, 200)).data.length).toBe(0);
+  });
+
+  it("fails with an infrastructure error (exit 4) when it cannot reach the broker or bind", async () => {
+    const broker = await fakeBroker(fromBroker);
+    await expect(startProtocolProxy({ protocol: "kafka", listen: "127.0.0.1:0", upstream: "127.0.0.1:1" })).rejects.toThrow(InfrastructureError);
+    const err = await startProtocolProxy({ protocol: "kafka", listen: `127.0.0.1:${broker.port}`, upstream: `127.0.0.1:${broker.port}` }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(InfrastructureError);
+    expect((err as Error).message).toMatch(/cannot listen.*EADDRINUSE/);
+  });
+});
