@@ -4,6 +4,8 @@ import { type CertifyCase, defaultBody, faultCaseArbitrary, scheduleCaseArbitrar
 import { runBrokerPlan } from "./broker-run.js";
 import { deliveryPlanMechanisms } from "./delivery-plan.js";
 import type { LoadedHandler } from "./handler.js";
+import { effectsSurviveRestart } from "./durability.js";
+import { type Mistake, classifyMistakes } from "./mistakes.js";
 import { diffJson, formatDiffEntry, jsonEqual, nonJsonPath } from "./json.js";
 import { runReference, runSchedule } from "./run-schedule.js";
 import { mechanisms } from "./schedule.js";
@@ -18,6 +20,8 @@ export interface CaseRun extends ScheduleRun {
   equal: boolean;
   diff: DiffEntry[];
   mechanisms: string[];
+  /** The named mistakes behind the difference (set on the final counterexample). */
+  mistakes?: Mistake[];
 }
 
 /** Run one case: reset, reference (each message once, in order), reset, the schedule or plan, compare. */
@@ -26,8 +30,8 @@ export async function runCase(handler: LoadedHandler, c: CertifyCase, semantics:
   const reference = await runReference(handler, c.messages);
   if (!reference.ok) {
     throw new UsageError(
-      `handler ${handler.path}: handle() threw on message ${reference.failed} ${JSON.stringify(c.messages.find((m) => m.id === reference.failed)?.body)} in the reference run (each message delivered once, in order): ${reference.error}`,
-      "the certifier needs a handler that succeeds when every message is delivered once; export arbitraryBody(fc) if it expects other bodies",
+      `handler ${handler.path}: handle() threw on all ${reference.attempts} deliveries of message ${reference.failed} ${JSON.stringify(c.messages.find((m) => m.id === reference.failed)?.body)} in the reference run (each message delivered in order, redelivered after a throw up to the max delivery count): ${reference.error}`,
+      "the certifier needs a handler that eventually succeeds on every message (a transient throw is fine); export arbitraryBody(fc) if it expects other bodies",
     );
   }
   await handler.reset();
@@ -108,7 +112,11 @@ export async function certifyHandler(handler: LoadedHandler, options: PropertyOp
   if (counterexample) {
     result.counterexample = counterexample;
     options.onCase?.("the minimal counterexample, run again", counterexample);
-    result.failure = await runCase(handler, counterexample, options.semantics, options.mode);
+    const failure = await runCase(handler, counterexample, options.semantics, options.mode);
+    const restarts = failure.mechanisms.includes("restart") || failure.mechanisms.includes("crash-before-ack");
+    const durable = restarts ? await effectsSurviveRestart(handler, counterexample.messages) : true;
+    failure.mistakes = classifyMistakes(failure.expected, failure.actual, { failedAttempts: failure.failedAttempts ?? [], durable });
+    result.failure = failure;
     result.path = details.counterexamplePath ?? undefined;
   }
   return result;

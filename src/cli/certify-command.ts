@@ -120,7 +120,7 @@ async function sha256Of(path: string): Promise<string> {
 async function recordCounterexample(results: CertifyResults, run: CertifyRun): Promise<void> {
   const c = run.counterexample!;
   const f = run.failure!;
-  results.counterexample = { ...c, mechanisms: f.mechanisms, deliveries: f.deliveries, trace: f.trace, expected: f.expected, actual: f.actual, diff: f.diff };
+  results.counterexample = { ...c, mechanisms: f.mechanisms, deliveries: f.deliveries, trace: f.trace, expected: f.expected, actual: f.actual, diff: f.diff, ...(f.mistakes ? { mistakes: f.mistakes } : {}) };
   const file = "repro-certify.json";
   await writeCertifyRepro(join(results.reportDir, file), {
     gauntlet: "repro",
