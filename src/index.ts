@@ -49,6 +49,7 @@ export { runScenario } from "./runner/run-scenario.js";
 export { runSuite } from "./runner/run-suite.js";
 
 export type { CertifyMessage, DeliveryContext, DiffEntry, HandlerEnv, HandlerModule, Json, ScheduleRun, Semantics } from "./certify/types.js";
+export type { OutboxDb, OutboxModule, OutboxOrder, Publish } from "./certify/outbox/contract.js";
 export { SEMANTICS } from "./certify/types.js";
 export type { Step } from "./certify/schedule.js";
 export type { DeliveryStep } from "./certify/delivery-plan.js";

@@ -10,6 +10,7 @@ import { IN_PROCESS, validateCertifyRepro, writeCertifyRepro } from "../certify/
 import { resolveHandlerPath } from "../certify/replay.js";
 import { deliveryModeOption, semanticsOption } from "../certify/options.js";
 import { type CertifyResults, certificateFor, formatCertify, gauntletVersion, writeCertifyReport } from "../certify/report.js";
+import { certifyPatternCommand } from "./certify-pattern-command.js";
 import { positiveInt, seedOption, shellQuote } from "./options.js";
 import { ProgressLine } from "./progress.js";
 import { makeReportDir, newRunId } from "../report/report-dir.js";
@@ -24,6 +25,9 @@ export interface CertifyCommandOptions {
   out: string;
   json?: boolean;
   progress?: boolean;
+  pattern?: string;
+  db?: string;
+  store?: string;
 }
 
 /** Property runs of `gauntlet certify` when --runs is absent. */
@@ -41,6 +45,8 @@ export function handlerTimeoutOption(raw: string | undefined): number {
  * with a partial report (exit 130/143/129).
  */
 export async function certifyCommand(handlerPath: string, options: CertifyCommandOptions): Promise<number> {
+  if (options.pattern !== undefined) return certifyPatternCommand(handlerPath, { ...options, pattern: options.pattern });
+  if (options.db !== undefined || options.store !== undefined) throw new UsageError(`${options.db !== undefined ? "--db" : "--store"} applies only with --pattern`, "add --pattern outbox (for --db) or --pattern claim-check (for --store)");
   const runs = positiveInt("--runs", options.runs, DEFAULT_CERTIFY_RUNS);
   const seed = seedOption(options.seed);
   const semantics = semanticsOption(options.semantics);

@@ -27,6 +27,17 @@ export function postgresInstalled(): boolean {
   return existsSync(join(PG_BIN, "postgres")) && existsSync(join(PG_BIN, "initdb"));
 }
 
+/**
+ * The directory to create the instance's directory in: TMPDIR, unless we are root and the
+ * postgres user cannot enter it (a private 0700 TMPDIR), then /tmp.
+ */
+function parentDir(): string {
+  const dir = tmpdir();
+  if (process.getuid?.() !== 0) return dir;
+  const [cmd, args] = asPostgres("test", ["-x", dir, "-a", "-w", dir]);
+  return spawnSync(cmd, args).status === 0 ? dir : "/tmp";
+}
+
 /** Run as the postgres user when we are root (PostgreSQL refuses to run as root). */
 function asPostgres(command: string, args: string[]): [string, string[]] {
   if (process.getuid?.() !== 0) return [command, args];
@@ -40,14 +51,14 @@ function asPostgres(command: string, args: string[]): [string, string[]] {
  */
 export async function startPostgresNode(options: { startTimeoutMs?: number } = {}): Promise<StartedPostgresNode> {
   if (!postgresInstalled()) throw new InfrastructureError(`PostgreSQL 15 is not installed (no ${PG_BIN}/postgres)`, POSTGRES_INSTALL);
-  const dir = await mkdtemp(join(tmpdir(), "gauntlet-postgres-"));
+  const dir = await mkdtemp(join(parentDir(), "gauntlet-postgres-"));
   const stopDir = () => rm(dir, { recursive: true, force: true });
   try {
     if (process.getuid?.() === 0) await promisify(chown)(dir, uid("postgres"), gid("postgres"));
     const data = join(dir, "data");
     const [initCmd, initArgs] = asPostgres(join(PG_BIN, "initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
     const init = spawnSync(initCmd, initArgs, { encoding: "utf8", timeout: 60_000 });
-    if (init.status !== 0) throw new InfrastructureError(`initdb failed: ${(init.stderr || init.stdout || String(init.error)).slice(-1200)}`, POSTGRES_INSTALL);
+    if (init.status !== 0) throw new InfrastructureError(`initdb failed: ${(init.stderr || init.stdout || String(init.error)).slice(-1200)}`, `check that the postgres user can write to ${dir}'s parent (TMPDIR), and that ${PG_BIN} works`);
   } catch (err) {
     await stopDir();
     throw err;
