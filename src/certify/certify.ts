@@ -20,6 +20,8 @@ export interface CaseRun extends ScheduleRun {
   equal: boolean;
   diff: DiffEntry[];
   mechanisms: string[];
+  /** Messages whose handle() threw in the reference run before succeeding (redelivered there). */
+  referenceRetried?: string[];
   /** The named mistakes behind the difference (set on the final counterexample). */
   mistakes?: Mistake[];
 }
@@ -38,7 +40,7 @@ export async function runCase(handler: LoadedHandler, c: CertifyCase, semantics:
   const run = mode === "memory" ? await runBrokerPlan(handler, c.messages, c.faults ?? [], semantics) : await runSchedule(handler, c.messages, c.schedule ?? []);
   const diff = diffJson(reference.snapshot, run.actual);
   const used = c.schedule ? mechanisms(c.messages, c.schedule) : deliveryPlanMechanisms(c.faults ?? []);
-  return { ...run, expected: reference.snapshot, equal: diff.length === 0, diff, mechanisms: used };
+  return { ...run, expected: reference.snapshot, equal: diff.length === 0, diff, mechanisms: used, ...(reference.retried.length ? { referenceRetried: reference.retried } : {}) };
 }
 
 /** What a property run of the certifier found. */
@@ -52,6 +54,8 @@ export interface CertifyRun {
   /** The minimal failing case and its run. */
   counterexample?: CertifyCase;
   failure?: CaseRun;
+  /** Cases whose reference run needed a redelivery (handle() threw on its own): their losses are in the reference too. */
+  referenceRetries?: number;
 }
 
 /** Options of a property run. */
@@ -84,6 +88,7 @@ export async function certifyHandler(handler: LoadedHandler, options: PropertyOp
   let executed = 0;
   let failed = false;
   let firstFailure = 0;
+  let referenceRetries = 0;
   const property = fc.asyncProperty(cases, async (c) => {
     if (fatal) return true;
     options.onCase?.(failed ? `shrink step ${executed - firstFailure + 1}` : `run ${startAt + executed + 1}`, c);
@@ -91,6 +96,7 @@ export async function certifyHandler(handler: LoadedHandler, options: PropertyOp
       const run = await runCase(handler, c, options.semantics, options.mode);
       executed += 1;
       if (!failed && !run.equal) firstFailure = executed;
+      if (run.referenceRetried) referenceRetries += 1;
       failed ||= !run.equal;
       options.onProgress?.(executed, failed);
       // One turn of the event loop per case: timers, signals and errors the handler left behind
@@ -108,7 +114,7 @@ export async function certifyHandler(handler: LoadedHandler, options: PropertyOp
   if (fatal) throw fatal;
   if (details.failed && !details.counterexample) throw details.errorInstance;
   const counterexample = details.counterexample?.[0];
-  const result: CertifyRun = { certified: !details.failed, runs: executed, shrinks: details.numShrinks };
+  const result: CertifyRun = { certified: !details.failed, runs: executed, shrinks: details.numShrinks, ...(referenceRetries ? { referenceRetries } : {}) };
   if (counterexample) {
     result.counterexample = counterexample;
     options.onCase?.("the minimal counterexample, run again", counterexample);

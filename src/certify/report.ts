@@ -68,6 +68,8 @@ export interface CertifyResults {
   interrupted?: { signal: string; runsDone: number; failingCase?: { label: string; messages: CertifyMessage[]; schedule?: Step[]; faults?: DeliveryStep[] } };
   /** Set by replay: how often the repro failed. */
   replay?: { file: string; times: number; reproduced: number; handlerChanged: boolean };
+  /** Remarks that qualify the verdict (e.g. handle() threw on its own in reference runs). */
+  notes?: string[];
   reproFile?: string;
   replayCommand?: string;
   rerunCommand: string;
@@ -156,6 +158,7 @@ export function formatCertify(r: CertifyResults, shownReportDir: string): string
     lines.push("difference:", ...(c.diff.length ? indent(c.diff.map(formatDiffEntry)) : ["  (none: the snapshots are equal)"]));
     if (c.mistakes?.length) lines.push("mistake:", ...indent(c.mistakes.map((m) => `${m.kind} at ${m.path}: ${m.detail}`)));
   }
+  for (const note of r.notes ?? []) lines.push(`note: ${note}`);
   lines.push("");
   if (r.certificate) lines.push(`certificate: ${join(shownReportDir, "certificate.json")}  (sha256 ${r.handler.sha256.slice(0, 16)}…, ${r.runs} runs)`);
   if (r.reproFile) lines.push(`repro: ${join(shownReportDir, r.reproFile)}`);

@@ -107,6 +107,11 @@ export async function certifyCommand(handlerPath: string, options: CertifyComman
     print(results, options.json === true);
     return signalExitCode(signal);
   }
+  if (outcome.run.referenceRetries) {
+    results.notes = [
+      `handle() threw on its own in the reference run of ${outcome.run.referenceRetries} case${outcome.run.referenceRetries === 1 ? "" : "s"} and was redelivered until it succeeded; an effect such a throw loses is lost in the reference too, so it is not judged (let Gauntlet choose the failing delivery with context.transientFailure; see docs/certify.md)`,
+    ];
+  }
   if (outcome.run.certified) {
     results.certificate = certificateFor(results, mode);
   } else await recordCounterexample(results, outcome.run);
