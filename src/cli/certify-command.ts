@@ -45,7 +45,10 @@ export function handlerTimeoutOption(raw: string | undefined): number {
  * with a partial report (exit 130/143/129).
  */
 export async function certifyCommand(handlerPath: string, options: CertifyCommandOptions): Promise<number> {
-  if (options.pattern !== undefined) return certifyPatternCommand(handlerPath, { ...options, pattern: options.pattern });
+  if (options.pattern !== undefined) {
+    if (options.broker !== undefined) throw new UsageError("--broker does not apply with --pattern", "leave --broker out: --pattern outbox uses --db, --pattern claim-check uses --store");
+    return certifyPatternCommand(handlerPath, { ...options, pattern: options.pattern });
+  }
   if (options.db !== undefined || options.store !== undefined) throw new UsageError(`${options.db !== undefined ? "--db" : "--store"} applies only with --pattern`, "add --pattern outbox (for --db) or --pattern claim-check (for --store)");
   const runs = positiveInt("--runs", options.runs, DEFAULT_CERTIFY_RUNS);
   const seed = seedOption(options.seed);
