@@ -62,6 +62,9 @@ export { runScenario } from "./runner/run-scenario.js";
 export { runSuite } from "./runner/run-suite.js";
 
 export type { CertifyMessage, DeliveryContext, DiffEntry, HandlerEnv, HandlerModule, Json, ScheduleRun, Semantics } from "./certify/types.js";
+export type { OutboxDb, OutboxModule, OutboxOrder, Publish } from "./certify/outbox/contract.js";
+export type { ClaimCheckMessage, ClaimCheckModule, ReceiveContext, SendContext } from "./certify/claim-check/contract.js";
+export type { BlobStore } from "./certify/claim-check/store.js";
 export { SEMANTICS } from "./certify/types.js";
 export type { Step } from "./certify/schedule.js";
 export type { DeliveryStep } from "./certify/delivery-plan.js";

@@ -29,7 +29,7 @@ export function messagesArbitrary(body: fc.Arbitrary<Json> = defaultBody): fc.Ar
 const index = fc.nat({ max: MAX_MESSAGES - 1 });
 const afterTicks = fc.nat({ max: MAX_TICKS });
 /** Ops from simplest to most involved: a failing case shrinks towards the simplest mechanism that still breaks the handler. */
-const STEP_KINDS = ["deliver", "crash-before-ack", "restart", "lock-expiry", "parallel"] as const;
+const STEP_KINDS = ["deliver", "transient-failure", "crash-before-ack", "restart", "lock-expiry", "parallel"] as const;
 const rawStep = fc.record({ kind: fc.nat({ max: STEP_KINDS.length - 1 }), m: index, other: index, afterTicks });
 type RawStep = typeof rawStep extends fc.Arbitrary<infer T> ? T : never;
 

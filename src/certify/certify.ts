@@ -4,6 +4,8 @@ import { type CertifyCase, defaultBody, faultCaseArbitrary, scheduleCaseArbitrar
 import { runBrokerPlan } from "./broker-run.js";
 import { deliveryPlanMechanisms } from "./delivery-plan.js";
 import type { LoadedHandler } from "./handler.js";
+import { effectsSurviveRestart } from "./durability.js";
+import { type Mistake, classifyMistakes } from "./mistakes.js";
 import { diffJson, formatDiffEntry, jsonEqual, nonJsonPath } from "./json.js";
 import { runReference, runSchedule } from "./run-schedule.js";
 import { mechanisms } from "./schedule.js";
@@ -18,6 +20,10 @@ export interface CaseRun extends ScheduleRun {
   equal: boolean;
   diff: DiffEntry[];
   mechanisms: string[];
+  /** Messages whose handle() threw in the reference run before succeeding (redelivered there). */
+  referenceRetried?: string[];
+  /** The named mistakes behind the difference (set on the final counterexample). */
+  mistakes?: Mistake[];
 }
 
 /** Run one case: reset, reference (each message once, in order), reset, the schedule or plan, compare. */
@@ -26,15 +32,15 @@ export async function runCase(handler: LoadedHandler, c: CertifyCase, semantics:
   const reference = await runReference(handler, c.messages);
   if (!reference.ok) {
     throw new UsageError(
-      `handler ${handler.path}: handle() threw on message ${reference.failed} ${JSON.stringify(c.messages.find((m) => m.id === reference.failed)?.body)} in the reference run (each message delivered once, in order): ${reference.error}`,
-      "the certifier needs a handler that succeeds when every message is delivered once; export arbitraryBody(fc) if it expects other bodies",
+      `handler ${handler.path}: handle() threw on all ${reference.attempts} deliveries of message ${reference.failed} ${JSON.stringify(c.messages.find((m) => m.id === reference.failed)?.body)} in the reference run (each message delivered in order, redelivered after a throw up to the max delivery count): ${reference.error}`,
+      "the certifier needs a handler that eventually succeeds on every message (a transient throw is fine); export arbitraryBody(fc) if it expects other bodies",
     );
   }
   await handler.reset();
   const run = mode === "memory" ? await runBrokerPlan(handler, c.messages, c.faults ?? [], semantics) : await runSchedule(handler, c.messages, c.schedule ?? []);
   const diff = diffJson(reference.snapshot, run.actual);
   const used = c.schedule ? mechanisms(c.messages, c.schedule) : deliveryPlanMechanisms(c.faults ?? []);
-  return { ...run, expected: reference.snapshot, equal: diff.length === 0, diff, mechanisms: used };
+  return { ...run, expected: reference.snapshot, equal: diff.length === 0, diff, mechanisms: used, ...(reference.retried.length ? { referenceRetried: reference.retried } : {}) };
 }
 
 /** What a property run of the certifier found. */
@@ -48,6 +54,8 @@ export interface CertifyRun {
   /** The minimal failing case and its run. */
   counterexample?: CertifyCase;
   failure?: CaseRun;
+  /** Cases whose reference run needed a redelivery (handle() threw on its own): their losses are in the reference too. */
+  referenceRetries?: number;
 }
 
 /** Options of a property run. */
@@ -80,6 +88,7 @@ export async function certifyHandler(handler: LoadedHandler, options: PropertyOp
   let executed = 0;
   let failed = false;
   let firstFailure = 0;
+  let referenceRetries = 0;
   const property = fc.asyncProperty(cases, async (c) => {
     if (fatal) return true;
     options.onCase?.(failed ? `shrink step ${executed - firstFailure + 1}` : `run ${startAt + executed + 1}`, c);
@@ -87,6 +96,7 @@ export async function certifyHandler(handler: LoadedHandler, options: PropertyOp
       const run = await runCase(handler, c, options.semantics, options.mode);
       executed += 1;
       if (!failed && !run.equal) firstFailure = executed;
+      if (run.referenceRetried) referenceRetries += 1;
       failed ||= !run.equal;
       options.onProgress?.(executed, failed);
       // One turn of the event loop per case: timers, signals and errors the handler left behind
@@ -104,11 +114,15 @@ export async function certifyHandler(handler: LoadedHandler, options: PropertyOp
   if (fatal) throw fatal;
   if (details.failed && !details.counterexample) throw details.errorInstance;
   const counterexample = details.counterexample?.[0];
-  const result: CertifyRun = { certified: !details.failed, runs: executed, shrinks: details.numShrinks };
+  const result: CertifyRun = { certified: !details.failed, runs: executed, shrinks: details.numShrinks, ...(referenceRetries ? { referenceRetries } : {}) };
   if (counterexample) {
     result.counterexample = counterexample;
     options.onCase?.("the minimal counterexample, run again", counterexample);
-    result.failure = await runCase(handler, counterexample, options.semantics, options.mode);
+    const failure = await runCase(handler, counterexample, options.semantics, options.mode);
+    const restarts = failure.mechanisms.includes("restart") || failure.mechanisms.includes("crash-before-ack");
+    const durable = restarts ? await effectsSurviveRestart(handler, counterexample.messages) : true;
+    failure.mistakes = classifyMistakes(failure.expected, failure.actual, { failedAttempts: failure.failedAttempts ?? [], durable });
+    result.failure = failure;
     result.path = details.counterexamplePath ?? undefined;
   }
   return result;

@@ -24,9 +24,9 @@ export interface InFlight {
  * Start handle(message, context) now: its synchronous part runs before this returns, so the
  * caller decides interleavings by how many microtask turns it waits before starting another.
  */
-export function startDelivery(handler: LoadedHandler, message: CertifyMessage, deliveryCount: number): InFlight {
+export function startDelivery(handler: LoadedHandler, message: CertifyMessage, deliveryCount: number, transientFailure = false): InFlight {
   const lock = new AbortController();
-  const context = { deliveryCount, redelivered: deliveryCount > 1, signal: lock.signal, storeDir: handler.env.storeDir };
+  const context = { deliveryCount, redelivered: deliveryCount > 1, signal: lock.signal, storeDir: handler.env.storeDir, transientFailure };
   const module = handler.module;
   const ms = handler.timeoutMs;
   let timer: NodeJS.Timeout | undefined;
@@ -61,10 +61,11 @@ export async function deliverUntilHandled(
   handler: LoadedHandler,
   message: CertifyMessage,
   firstCount: number,
+  failFirst = false,
 ): Promise<{ handled: boolean; attempts: number; errors: string[] }> {
   const errors: string[] = [];
   for (let count = firstCount; count < firstCount + MAX_ATTEMPTS; count++) {
-    const result = await startDelivery(handler, message, count).done;
+    const result = await startDelivery(handler, message, count, failFirst && count === firstCount).done;
     if (result.ok) return { handled: true, attempts: count - firstCount + 1, errors };
     errors.push(result.error ?? "error");
   }

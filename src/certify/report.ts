@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import type { DeliveryMode } from "./certify.js";
 import type { DeliveryStep } from "./delivery-plan.js";
 import { formatDiffEntry } from "./json.js";
+import type { Mistake } from "./mistakes.js";
 import type { Step } from "./schedule.js";
 import type { CertifyMessage, DiffEntry, Json, Semantics } from "./types.js";
 
@@ -39,6 +40,8 @@ export interface CertifyCounterexample {
   expected: Json;
   actual: Json;
   diff: DiffEntry[];
+  /** The named mistakes: effect duplicated, effect lost (after a failed attempt), not durable across a restart, order broken. */
+  mistakes?: Mistake[];
 }
 
 /** results.json of `gauntlet certify` (and of `gauntlet replay` on a certify repro). */
@@ -65,6 +68,8 @@ export interface CertifyResults {
   interrupted?: { signal: string; runsDone: number; failingCase?: { label: string; messages: CertifyMessage[]; schedule?: Step[]; faults?: DeliveryStep[] } };
   /** Set by replay: how often the repro failed. */
   replay?: { file: string; times: number; reproduced: number; handlerChanged: boolean };
+  /** Remarks that qualify the verdict (e.g. handle() threw on its own in reference runs). */
+  notes?: string[];
   reproFile?: string;
   replayCommand?: string;
   rerunCommand: string;
@@ -75,7 +80,7 @@ export interface CertifyResults {
 
 /** Mechanisms the generated schedules draw from, per delivery mode. */
 const MECHANISMS: Record<DeliveryMode, string[]> = {
-  "in-process": ["duplicate", "crash-before-ack", "lock-expiry", "parallel", "restart", "reorder"],
+  "in-process": ["duplicate", "crash-before-ack", "lock-expiry", "parallel", "restart", "reorder", "transient-failure"],
   memory: ["duplicate", "crash-before-ack", "lock-expiry", "parallel", "restart"],
 };
 
@@ -132,7 +137,7 @@ export function formatCertify(r: CertifyResults, shownReportDir: string): string
       ? `INTERRUPTED by ${r.interrupted.signal} after ${r.interrupted.runsDone} of ${r.requestedRuns} runs: ${r.interrupted.failingCase ? "NOT IDEMPOTENT (a failing case was found; not shrunk)" : "no verdict"}`
       : r.verdict === true
         ? "CERTIFIED idempotent"
-        : "NOT IDEMPOTENT";
+        : `NOT IDEMPOTENT${r.counterexample?.mistakes?.length ? `: ${[...new Set(r.counterexample.mistakes.map((m) => m.kind))].join(", ")}` : ""}`;
   lines.push(`${r.replay ? "replay" : "certify"} ${r.handler.path}: ${verdict}`);
   const shrinks = r.shrinks ? ` (${r.shrinks} shrink steps)` : "";
   lines.push(`  semantics: ${r.semantics}   deliveries: ${r.broker}   runs: ${r.runs}${shrinks}   seed: ${r.seed}`);
@@ -151,7 +156,9 @@ export function formatCertify(r: CertifyResults, shownReportDir: string): string
     lines.push("actual snapshot:", `  ${json(c.actual)}`);
     if (c.mechanisms.length === 1 && c.mechanisms[0] === "reorder") lines.push("note: only the order differs: the handler depends on send order, which --semantics unordered does not promise");
     lines.push("difference:", ...(c.diff.length ? indent(c.diff.map(formatDiffEntry)) : ["  (none: the snapshots are equal)"]));
+    if (c.mistakes?.length) lines.push("mistake:", ...indent(c.mistakes.map((m) => `${m.kind} at ${m.path}: ${m.detail}`)));
   }
+  for (const note of r.notes ?? []) lines.push(`note: ${note}`);
   lines.push("");
   if (r.certificate) lines.push(`certificate: ${join(shownReportDir, "certificate.json")}  (sha256 ${r.handler.sha256.slice(0, 16)}…, ${r.runs} runs)`);
   if (r.reproFile) lines.push(`repro: ${join(shownReportDir, r.reproFile)}`);

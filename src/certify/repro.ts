@@ -45,6 +45,7 @@ const step = z.discriminatedUnion("op", [
   z.object({ op: z.literal("lock-expiry"), id, afterTicks: ticks }),
   z.object({ op: z.literal("parallel"), ids: z.tuple([id, id]), afterTicks: ticks }),
   z.object({ op: z.literal("restart") }),
+  z.object({ op: z.literal("transient-failure"), id }),
 ]);
 const fault = z.discriminatedUnion("op", [
   z.object({ op: z.literal("deliver") }),

@@ -18,6 +18,7 @@ export async function runSchedule(handler: LoadedHandler, messages: readonly Cer
   const byId = new Map(messages.map((m) => [m.id, m]));
   const copies = new Map<string, Copy>();
   const trace: string[] = [];
+  const failedAttempts = new Set<string>();
   let deliveries = 0;
 
   /** Next delivery count of `id`, opening a new copy when the last one was acked. */
@@ -32,6 +33,7 @@ export async function runSchedule(handler: LoadedHandler, messages: readonly Cer
   /** Retry a failed concurrent attempt the way a nack would. */
   const finish = async (id: string, attempt: Attempt, count: number): Promise<{ last: number; note: string }> => {
     if (attempt.ok) return { last: count, note: "" };
+    failedAttempts.add(id);
     const retry = await deliverUntilHandled(handler, msg(id), count + 1);
     deliveries += retry.attempts;
     return { last: count + retry.attempts, note: throwNote([attempt.error ?? "error", ...retry.errors], retry.handled) };
@@ -41,14 +43,17 @@ export async function runSchedule(handler: LoadedHandler, messages: readonly Cer
     const n = `${i + 1}.`;
     switch (step.op) {
       case "deliver":
+      case "transient-failure":
       case "crash-before-ack": {
         const { count, label } = next(step.id);
-        const r = await deliverUntilHandled(handler, msg(step.id), count);
+        const injected = step.op === "transient-failure";
+        const r = await deliverUntilHandled(handler, msg(step.id), count, injected);
         deliveries += r.attempts;
+        if (r.errors.length > 0) failedAttempts.add(step.id);
         const crashed = step.op === "crash-before-ack";
         settle(step.id, count + r.attempts - 1, !crashed);
-        const what = crashed ? `handled, consumer crashed before the ack and restarted (${step.id} stays unacked)` : "handled, acked";
-        trace.push(`${n} ${step.op === "deliver" ? "deliver" : "crash-before-ack"} ${step.id} (key ${msg(step.id).key}, ${label}): ${what}${throwNote(r.errors, r.handled)}`);
+        const what = crashed ? `handled, consumer crashed before the ack and restarted (${step.id} stays unacked)` : injected ? "acked after its effect failed once (context.transientFailure)" : "handled, acked";
+        trace.push(`${n} ${step.op} ${step.id} (key ${msg(step.id).key}, ${label}): ${what}${throwNote(r.errors, r.handled)}`);
         if (crashed) await handler.restart();
         break;
       }
@@ -91,17 +96,23 @@ export async function runSchedule(handler: LoadedHandler, messages: readonly Cer
     }
   }
   const actual: Json = await handler.snapshot();
-  return { actual, trace, deliveries };
+  return { actual, trace, deliveries, failedAttempts: [...failedAttempts] };
 }
 
-/** Outcome of the reference run: its snapshot, or the message whose handle() threw. */
-export type ReferenceRun = { ok: true; snapshot: Json } | { ok: false; failed: string; error: string };
+/** Outcome of the reference run: its snapshot, or the message whose handle() never succeeded. */
+export type ReferenceRun = { ok: true; snapshot: Json; retried: string[] } | { ok: false; failed: string; error: string; attempts: number };
 
-/** The reference: every message handled once, in send order, on a reset handler. */
+/**
+ * The reference: every message handled once, in send order, on a reset handler. As a broker
+ * would, a delivery whose handle() throws is redelivered (deliveryCount + 1) until it succeeds,
+ * up to MAX_ATTEMPTS; only a message that never succeeds fails the reference.
+ */
 export async function runReference(handler: LoadedHandler, messages: readonly CertifyMessage[]): Promise<ReferenceRun> {
+  const retried: string[] = [];
   for (const m of messages) {
-    const r = await startDelivery(handler, m, 1).done;
-    if (!r.ok) return { ok: false, failed: m.id, error: r.error ?? "error" };
+    const r = await deliverUntilHandled(handler, m, 1);
+    if (!r.handled) return { ok: false, failed: m.id, error: r.errors[r.errors.length - 1] ?? "error", attempts: r.attempts };
+    if (r.attempts > 1) retried.push(m.id);
   }
-  return { ok: true, snapshot: await handler.snapshot() };
+  return { ok: true, snapshot: await handler.snapshot(), retried };
 }

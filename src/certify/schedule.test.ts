@@ -82,6 +82,6 @@ describe("generated messages", () => {
   it("exercise every mechanism across a hundred cases", () => {
     const seen = new Set<string>();
     for (const c of fc.sample(scheduleCaseArbitrary("per-key-order"), { seed: 3, numRuns: 100 })) for (const m of mechanisms(c.messages, c.schedule!)) seen.add(m);
-    expect([...seen].sort()).toEqual(["crash-before-ack", "duplicate", "lock-expiry", "parallel", "reorder", "restart"]);
+    expect([...seen].sort()).toEqual(["crash-before-ack", "duplicate", "lock-expiry", "parallel", "reorder", "restart", "transient-failure"]);
   });
 });

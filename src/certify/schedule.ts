@@ -10,16 +10,19 @@ import type { CertifyMessage, Semantics } from "./types.js";
  *   second delivery of `id` runs concurrently; the first ack is rejected (lock lost), the second counts.
  * - `parallel`: handle `ids[0]` and, `afterTicks` turns later, `ids[1]` concurrently; both acked.
  * - `restart`: the consumer process restarts between deliveries.
+ * - `transient-failure`: deliver `id` with `context.transientFailure` set (its effect fails once,
+ *   as a store timing out would); a throw is redelivered with deliveryCount + 1 until handled, then acked.
  */
 export type Step =
   | { op: "deliver"; id: string }
   | { op: "crash-before-ack"; id: string }
   | { op: "lock-expiry"; id: string; afterTicks: number }
   | { op: "parallel"; ids: [string, string]; afterTicks: number }
-  | { op: "restart" };
+  | { op: "restart" }
+  | { op: "transient-failure"; id: string };
 
 /** Step ops, for validation messages. */
-export const STEP_OPS = ["deliver", "crash-before-ack", "lock-expiry", "parallel", "restart"] as const;
+export const STEP_OPS = ["deliver", "crash-before-ack", "lock-expiry", "parallel", "restart", "transient-failure"] as const;
 
 /** Ids a step delivers. */
 export function stepIds(step: Step): string[] {

@@ -20,6 +20,12 @@ export interface DeliveryContext {
   signal: AbortSignal;
   /** A directory that persists across restarts for the whole certify run: put a file-backed store here. */
   storeDir: string;
+  /**
+   * True on a delivery where Gauntlet simulates a transient failure of the handler's effect (a
+   * store or downstream call that times out once): throw from the effect as that store would.
+   * The delivery is then redelivered with deliveryCount + 1. Never true in the reference run.
+   */
+  transientFailure?: boolean;
 }
 
 /** What reset(), snapshot() and restart() receive. */
@@ -63,4 +69,6 @@ export interface ScheduleRun {
   trace: string[];
   /** handle() invocations the schedule made. */
   deliveries: number;
+  /** Ids of messages one of whose deliveries threw (a failed attempt, redelivered). */
+  failedAttempts?: string[];
 }

@@ -10,6 +10,7 @@ import { IN_PROCESS, validateCertifyRepro, writeCertifyRepro } from "../certify/
 import { resolveHandlerPath } from "../certify/replay.js";
 import { deliveryModeOption, semanticsOption } from "../certify/options.js";
 import { type CertifyResults, certificateFor, formatCertify, gauntletVersion, writeCertifyReport } from "../certify/report.js";
+import { certifyPatternCommand } from "./certify-pattern-command.js";
 import { positiveInt, seedOption, shellQuote } from "./options.js";
 import { ProgressLine } from "./progress.js";
 import { makeReportDir, newRunId } from "../report/report-dir.js";
@@ -24,6 +25,9 @@ export interface CertifyCommandOptions {
   out: string;
   json?: boolean;
   progress?: boolean;
+  pattern?: string;
+  db?: string;
+  store?: string;
 }
 
 /** Property runs of `gauntlet certify` when --runs is absent. */
@@ -41,6 +45,11 @@ export function handlerTimeoutOption(raw: string | undefined): number {
  * with a partial report (exit 130/143/129).
  */
 export async function certifyCommand(handlerPath: string, options: CertifyCommandOptions): Promise<number> {
+  if (options.pattern !== undefined) {
+    if (options.broker !== undefined) throw new UsageError("--broker does not apply with --pattern", "leave --broker out: --pattern outbox uses --db, --pattern claim-check uses --store");
+    return certifyPatternCommand(handlerPath, { ...options, pattern: options.pattern });
+  }
+  if (options.db !== undefined || options.store !== undefined) throw new UsageError(`${options.db !== undefined ? "--db" : "--store"} applies only with --pattern`, "add --pattern outbox (for --db) or --pattern claim-check (for --store)");
   const runs = positiveInt("--runs", options.runs, DEFAULT_CERTIFY_RUNS);
   const seed = seedOption(options.seed);
   const semantics = semanticsOption(options.semantics);
@@ -101,6 +110,11 @@ export async function certifyCommand(handlerPath: string, options: CertifyComman
     print(results, options.json === true);
     return signalExitCode(signal);
   }
+  if (outcome.run.referenceRetries) {
+    results.notes = [
+      `handle() threw on its own in the reference run of ${outcome.run.referenceRetries} case${outcome.run.referenceRetries === 1 ? "" : "s"} and was redelivered until it succeeded; an effect such a throw loses is lost in the reference too, so it is not judged (let Gauntlet choose the failing delivery with context.transientFailure; see docs/certify.md)`,
+    ];
+  }
   if (outcome.run.certified) {
     results.certificate = certificateFor(results, mode);
   } else await recordCounterexample(results, outcome.run);
@@ -120,7 +134,7 @@ async function sha256Of(path: string): Promise<string> {
 async function recordCounterexample(results: CertifyResults, run: CertifyRun): Promise<void> {
   const c = run.counterexample!;
   const f = run.failure!;
-  results.counterexample = { ...c, mechanisms: f.mechanisms, deliveries: f.deliveries, trace: f.trace, expected: f.expected, actual: f.actual, diff: f.diff };
+  results.counterexample = { ...c, mechanisms: f.mechanisms, deliveries: f.deliveries, trace: f.trace, expected: f.expected, actual: f.actual, diff: f.diff, ...(f.mistakes ? { mistakes: f.mistakes } : {}) };
   const file = "repro-certify.json";
   await writeCertifyRepro(join(results.reportDir, file), {
     gauntlet: "repro",

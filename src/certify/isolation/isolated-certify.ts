@@ -49,6 +49,7 @@ export async function certifyIsolated(options: IsolatedCertifyOptions): Promise<
   let executed = 0;
   let chunk = options.firstChunk ?? FIRST_CHUNK;
   let handler: LoadedInfo | undefined;
+  let referenceRetries = 0;
   for (;;) {
     const runs = Math.min(chunk, options.runs - startAt);
     const began = Date.now();
@@ -60,8 +61,9 @@ export async function certifyIsolated(options: IsolatedCertifyOptions): Promise<
     handler = outcome.handler;
     const { run, rssBytes } = outcome.result;
     executed += run.runs;
+    referenceRetries += run.referenceRetries ?? 0;
     startAt += runs;
-    if (!run.certified || startAt >= options.runs) return { interrupted: false, run: { ...run, runs: executed }, handler };
+    if (!run.certified || startAt >= options.runs) return { interrupted: false, run: { ...run, runs: executed, ...(referenceRetries ? { referenceRetries } : {}) }, handler };
     chunk = nextChunk(runs, Date.now() - began, rssBytes);
   }
 }
