@@ -50,6 +50,7 @@ export const FAULTS = {
   "lost-consumer-ack": { kind: "protocol", protocol: "amqp-0-9-1", summary: "AMQP: the nth consumer basic.ack is dropped on its way to the broker and the connection closed", defaults: { nth: 1 } },
   "lost-produce-response": { kind: "protocol", protocol: "kafka", summary: "Kafka: the nth Produce response is dropped and the connection closed (the append happened)", defaults: { nth: 1 } },
   "lost-commit-response": { kind: "protocol", protocol: "kafka", summary: "Kafka: the nth OffsetCommit response is dropped and the connection closed (the commit happened); consumers go through the proxy too", defaults: { nth: 1 } },
+  "coordinator-loading": { kind: "protocol", protocol: "kafka", summary: "Kafka: the nth OffsetCommit request and count-1 after it are answered COORDINATOR_LOAD_IN_PROGRESS, not forwarded; consumers go through the proxy too", defaults: { nth: 1, count: 1 } },
   "produce-timed-out": { kind: "protocol", protocol: "kafka", summary: "Kafka: the nth Produce response is replaced by REQUEST_TIMED_OUT (the append happened; the client is told it did not)", defaults: { nth: 1 } },
   "not-leader": { kind: "protocol", protocol: "kafka", summary: "Kafka: the nth Produce request and count-1 after it are answered NOT_LEADER_OR_FOLLOWER, not forwarded", defaults: { nth: 1, count: 1 } },
 } as const satisfies Record<string, FaultInfo>;

@@ -31,6 +31,7 @@ const PARAMS: Partial<Record<FaultName, Record<string, [number, number]>>> = {
   "lost-produce-response": { nth: [1, 3] },
   "lost-commit-response": { nth: [1, 3] },
   "produce-timed-out": { nth: [1, 3] },
+  "coordinator-loading": { nth: [1, 3], count: [1, 5] },
   "not-leader": { nth: [1, 3], count: [1, 5] },
 };
 

@@ -30,6 +30,6 @@ describe("protocol fault steps", () => {
     })();
     expect(err).toBeInstanceOf(UsageError);
     expect(err!.message).toMatch(/lost-confirm: the kafka protocol has no such frame/);
-    expect(err!.fix).toMatch(/lost-produce-response, lost-commit-response, produce-timed-out, not-leader/);
+    expect(err!.fix).toMatch(/lost-produce-response, lost-commit-response, coordinator-loading, produce-timed-out, not-leader/);
   });
 });

@@ -1,6 +1,6 @@
 import { UsageError } from "../../core/errors.js";
 import { FAULTS, type FaultInjector, type FaultName, type FaultProtocol, type FaultScope, type FaultStep, protocolFaultsOf, protocolStepProblem } from "../../core/faults.js";
-import { KAFKA_ERRORS, produceErrorResponse, produceResponseWithError } from "./kafka-answers.js";
+import { KAFKA_ERRORS, commitErrorResponse, produceErrorResponse, produceResponseWithError } from "./kafka-answers.js";
 import { type StartedProtocolProxy, startProtocolProxy } from "./proxy.js";
 import type { RuleSpec } from "./rules.js";
 
@@ -21,6 +21,8 @@ export function ruleFor(step: FaultStep): RuleSpec {
       return { ...base, dir: "to-client", kinds: ["Produce"], action: { do: "drop-close" } };
     case "lost-commit-response":
       return { ...base, dir: "to-client", kinds: ["OffsetCommit"], action: { do: "drop-close" } };
+    case "coordinator-loading":
+      return { ...base, count: p.count ?? 1, dir: "to-broker", kinds: ["OffsetCommit"], action: { do: "answer", reply: (f) => commitErrorResponse(f.raw, KAFKA_ERRORS.COORDINATOR_LOAD_IN_PROGRESS) } };
     case "not-leader":
       return { ...base, count: p.count ?? 1, dir: "to-broker", kinds: ["Produce"], action: { do: "answer", reply: (f) => produceErrorResponse(f.raw, KAFKA_ERRORS.NOT_LEADER_OR_FOLLOWER) } };
     case "produce-timed-out":

@@ -1,6 +1,7 @@
 /**
- * Error answers the proxy sends in the broker's place: a Produce response (versions 3–8, the
- * non-flexible ones kafkajs speaks) giving every partition of the request one error code.
+ * Error answers the proxy sends in the broker's place: a Produce response (versions 3–8) or an
+ * OffsetCommit response (versions 2–5), the non-flexible ones kafkajs speaks, giving every
+ * partition of the request one error code.
  */
 
 /** Kafka error codes the protocol faults answer with. */
@@ -96,5 +97,52 @@ export function produceResponseWithError(response: Buffer, version: number, erro
       }
     }
   }
+  return out;
+}
+
+/** The topics and partitions an OffsetCommit request (v2–v5) commits. */
+export function commitPartitions(raw: Buffer): { topic: string; partitions: number[] }[] {
+  const version = raw.readInt16BE(6);
+  const r = new Reader(raw, 12);
+  r.str(); // client id
+  r.str(); // group id
+  r.i32(); // generation id
+  r.str(); // member id
+  if (version <= 4) r.at += 8; // retention time
+  const out: { topic: string; partitions: number[] }[] = [];
+  for (let t = r.i32(); t > 0; t--) {
+    const topic = r.str() ?? "";
+    const partitions: number[] = [];
+    for (let p = r.i32(); p > 0; p--) {
+      partitions.push(r.i32());
+      r.at += 8; // committed offset
+      r.str(); // metadata
+    }
+    out.push({ topic, partitions });
+  }
+  return out;
+}
+
+/** An OffsetCommit response to `request` (v2–v5) with `errorCode` on every partition; undefined for other versions. */
+export function commitErrorResponse(request: Buffer, errorCode: number): Buffer | undefined {
+  const version = request.readInt16BE(6);
+  if (version < 2 || version > 5) return undefined;
+  const parts: Buffer[] = [];
+  const i16 = (n: number) => { const b = Buffer.alloc(2); b.writeInt16BE(n); parts.push(b); };
+  const i32 = (n: number) => { const b = Buffer.alloc(4); b.writeInt32BE(n); parts.push(b); };
+  i32(0); // size, set below
+  i32(request.readInt32BE(8)); // correlation id
+  if (version >= 3) i32(0); // throttle time
+  const topics = commitPartitions(request);
+  i32(topics.length);
+  for (const t of topics) {
+    const name = Buffer.from(t.topic, "utf8");
+    i16(name.length);
+    parts.push(name);
+    i32(t.partitions.length);
+    for (const p of t.partitions) (i32(p), i16(errorCode));
+  }
+  const out = Buffer.concat(parts);
+  out.writeInt32BE(out.length - 4, 0);
   return out;
 }

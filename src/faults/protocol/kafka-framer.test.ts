@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { KafkaConnection } from "./kafka-framer.js";
-import { produceErrorResponse, producePartitions, produceResponseWithError } from "./kafka-answers.js";
+import { commitErrorResponse, commitPartitions, produceErrorResponse, producePartitions, produceResponseWithError } from "./kafka-answers.js";
 
 const str = (s: string | null) => {
   if (s === null) return Buffer.from([0xff, 0xff]);
@@ -64,6 +64,23 @@ describe("Kafka framing", () => {
     expect([answer.readInt32BE(49), answer.readInt16BE(53)]).toEqual([2, 6]);
     expect(answer.length).toBe(19 + 30 * 2 + 4);
     expect(produceErrorResponse(request(0, 9, 3, produceBody), 6)).toBeUndefined();
+  });
+});
+
+describe("OffsetCommit answers", () => {
+  const i64 = (n: bigint) => { const b = Buffer.alloc(8); b.writeBigInt64BE(n); return b; };
+  // OffsetCommit v5 (kafkajs's highest): group, generation, member, topics [t: partitions [1 @ 42 "", 4 @ 7 null]].
+  const body = Buffer.concat([str("g"), i32(3), str("member-1"), i32(1), str("t"), i32(2), i32(1), i64(42n), str(""), i32(4), i64(7n), str(null)]);
+  it("reads the partitions of v5 and v2 requests and answers each with the error", () => {
+    expect(commitPartitions(request(8, 5, 9, body))).toEqual([{ topic: "t", partitions: [1, 4] }]);
+    const v2 = Buffer.concat([str("g"), i32(3), str("member-1"), i64(-1n), i32(1), str("t"), i32(1), i32(0), i64(1n), str(null)]);
+    expect(commitPartitions(request(8, 2, 9, v2))).toEqual([{ topic: "t", partitions: [0] }]);
+    const answer = commitErrorResponse(request(8, 5, 9, body), 14)!;
+    // size, correlation id, throttle, 1 topic "t", 2 partitions: (1, 14), (4, 14)
+    expect(answer.length).toBe(4 + 4 + 4 + 4 + 3 + 4 + 2 * 6);
+    expect([answer.readInt32BE(4), answer.readInt32BE(8), answer.readInt32BE(12)]).toEqual([9, 0, 1]);
+    expect([answer.readInt32BE(23), answer.readInt16BE(27), answer.readInt32BE(29), answer.readInt16BE(33)]).toEqual([1, 14, 4, 14]);
+    expect(commitErrorResponse(request(8, 2, 9, v2), 14)!.readInt32BE(8)).toBe(1); // v2: no throttle time
   });
 });
 
