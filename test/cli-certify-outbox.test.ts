@@ -6,9 +6,9 @@ const outbox = (args: string[], tmp = tempDir()) => ({ tmp, r: gauntlet(["certif
 
 // Issue 16: the transactional outbox on a private PostgreSQL that Gauntlet starts and removes.
 describe("certify --pattern outbox", () => {
-  it("certifies the correct outbox over two seeds, leaving no Postgres or temp dir behind", () => {
-    for (const seed of ["11", "12"]) {
-      const { tmp, r } = outbox(["fixtures/outbox/correct.ts", "--seed", seed, "--runs", "50"]);
+  it("certifies the correct outbox, leaving no Postgres or temp dir behind", () => {
+    for (const seed of ["11"]) {
+      const { tmp, r } = outbox(["fixtures/outbox/correct.ts", "--seed", seed, "--runs", "60"]);
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toContain("CERTIFIED");
       expect(r.stdout).toMatch(/private PostgreSQL 15/);
