@@ -1,6 +1,7 @@
 import type { PlanRunInfo } from "../core/run.js";
 import { UsageError } from "../core/errors.js";
 import { checkBroker } from "../environments/start.js";
+import { redact } from "../environments/url.js";
 import { type PlanInput, type ResolvedPlan, checkPlanBroker, resolvePlan, validatePlan } from "../plans/index.js";
 import { shellQuote } from "../report/shell-quote.js";
 import type { ResolvedTest } from "./check-test.js";
@@ -49,6 +50,6 @@ export function planTest(input: unknown, options: PlanRunOptions = {}): { t: Res
     unchecked: resolved.unchecked,
     notHonoured: plan.notHonoured ?? [],
   };
-  const command = ["npx gauntlet run --plan", shellQuote(options.file ?? "PLAN.json"), "--broker", shellQuote(broker), "--seed", String(seed), "--runs", String(runs)].join(" ");
+  const command = ["npx gauntlet run --plan", shellQuote(options.file ?? "PLAN.json"), "--broker", shellQuote(redact(broker)), "--seed", String(seed), "--runs", String(runs)].join(" ");
   return { t, resolved, info, command };
 }

@@ -32,7 +32,7 @@ const SB_DEFAULT_MAX_DELIVERY = 10;
 export function deriveClaims(plan: Plan): { claims: CheckedClaim[]; unchecked: UncheckedPromise[] } {
   const claims: CheckedClaim[] = [];
   const unchecked: UncheckedPromise[] = [];
-  for (const e of plan.entities) claims.push({ claim: { claim: "no-loss", entity: e.name }, because: `every ${e.kind} keeps what it acknowledged` });
+  for (const e of plan.entities) claims.push({ claim: { claim: "no-loss", entity: e.name }, because: `every ${e.kind} keeps what it acknowledged${plan.family === "rabbitmq" ? " (an x-max-length overflow must refuse the publish, not drop a stored message)" : ""}` });
   for (const e of entitySpecs(plan)) {
     const receivable = e.kind === "queue" ? [{ address: e.name, s: e }] : e.subscriptions.map((s) => ({ address: `${e.name}/${s.name}`, s }));
     for (const { address, s } of receivable) {
@@ -44,14 +44,16 @@ export function deriveClaims(plan: Plan): { claims: CheckedClaim[]; unchecked: U
       if (plan.family === "servicebus") {
         const n = s.maxDeliveryCount ?? SB_DEFAULT_MAX_DELIVERY;
         claims.push({ claim: { claim: "dead-letter-after", entity: address, deliveries: n }, because: `maxDeliveryCount ${n}${s.maxDeliveryCount === undefined ? " (the default)" : ""}: dead-lettered as MaxDeliveryCountExceeded once delivered ${n} times` });
-      } else if (s.maxDeliveryCount !== undefined && native.arguments?.["x-dead-letter-exchange"] !== undefined) {
-        claims.push({ claim: { claim: "dead-letter-after", entity: address, deliveries: s.maxDeliveryCount }, because: `quorum x-delivery-limit ${s.maxDeliveryCount - 1} + dead-letter exchange: dead-lettered once delivered ${s.maxDeliveryCount} times` });
+      } else if (typeof native.arguments?.["x-delivery-limit"] === "number" && native.arguments["x-dead-letter-exchange"] !== undefined) {
+        // Derived from what the user configured, whatever the queue type: a limit RabbitMQ ignores (classic queues) then fails the claim.
+        const limit = native.arguments["x-delivery-limit"];
+        claims.push({ claim: { claim: "dead-letter-after", entity: address, deliveries: limit + 1 }, because: `${native.type ?? "classic"} queue with x-delivery-limit ${limit} + dead-letter exchange: dead-lettered once delivered ${limit + 1} times` });
       }
       if (s.orderedKeys && plan.family === "rabbitmq") unchecked.push({ entity: address, setting: "x-single-active-consumer", reason: "order per key: not checked yet on RabbitMQ (Gauntlet's consumers poll with basic.get, which single active consumer does not govern)" });
       else if (s.orderedKeys) claims.push({ claim: { claim: "order-per-key", entity: address }, because: plan.family === "servicebus" ? "requiresSession: a session (key) is held by one consumer, in order" : "x-single-active-consumer: one consumer at a time, in order" });
       if (native.deadLetteringOnMessageExpiration && native.defaultMessageTimeToLiveMs !== undefined) unchecked.push({ entity: address, setting: "deadLetteringOnMessageExpiration + defaultMessageTimeToLive", reason: "expired messages dead-lettered, not lost: not checked yet (messages are consumed long before they expire)" });
       const args = native.arguments ?? {};
-      if (args["x-max-length"] !== undefined) unchecked.push({ entity: address, setting: `x-max-length ${String(args["x-max-length"])} + x-overflow ${String(args["x-overflow"] ?? "drop-head")}`, reason: "overflow refused, never silently dropped: not checked yet (the workload stays under the limit)" });
+      // x-max-length + x-overflow is judged by no-loss: reject-publish nacks (a failed send), drop-head loses acknowledged messages.
       if (args["x-message-ttl"] !== undefined) unchecked.push({ entity: address, setting: "x-message-ttl", reason: "expired messages dead-lettered, not lost: not checked yet" });
     }
     if (e.kind === "queue" && e.duplicateDetectionMs) claims.push({ claim: { claim: "no-duplicates", entity: e.name }, because: `duplicate detection (${e.duplicateDetectionMs} ms window): a producer retry is stored once` });
@@ -67,11 +69,25 @@ export function claimsOf(plan: Plan): { claims: CheckedClaim[]; unchecked: Unche
   return { claims: plan.claims.map((claim) => ({ claim, because: "declared in the plan" })), unchecked: derived.unchecked };
 }
 
-/** Claims that name no entity, or that this broker family cannot express: each with its JSON path and fix. */
+/** Settings the broker would refuse (RabbitMQ 3.10 rejects x-delivery-limit on a classic queue). */
+function settingProblems(plan: Plan): PlanProblem[] {
+  if (plan.family !== "rabbitmq") return [];
+  const out: PlanProblem[] = [];
+  plan.entities.forEach((e, i) => {
+    const queues = e.kind === "queue" ? [{ s: e.settings, path: `$.entities[${i}].settings` }] : e.subscriptions.map((sub, j) => ({ s: sub.settings, path: `$.entities[${i}].subscriptions[${j}].settings` }));
+    for (const { s, path } of queues) {
+      if (s.type === "classic" && s.arguments["x-delivery-limit"] !== undefined)
+        out.push({ path: `${path}.arguments["x-delivery-limit"]`, message: "RabbitMQ refuses x-delivery-limit on a classic queue (PRECONDITION_FAILED): classic queues have no delivery limit", fix: `make it a quorum queue ("type": "quorum"), or remove x-delivery-limit` });
+    }
+  });
+  return out;
+}
+
+/** Claims that name no entity, or that this broker family cannot express, and settings the broker refuses: each with its JSON path and fix. */
 export function claimProblems(plan: Plan): PlanProblem[] {
   const { targets, receivable } = addressesOf(plan);
   const specs = entitySpecs(plan);
-  const problems: PlanProblem[] = [];
+  const problems: PlanProblem[] = settingProblems(plan);
   (plan.claims ?? []).forEach((c, i) => {
     const path = `$.claims[${i}].entity`;
     const all = [...new Set([...targets, ...receivable])];

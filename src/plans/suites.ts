@@ -64,7 +64,7 @@ export function claimSuite(plan: Plan, entities: EntitySpec[], checked: CheckedC
     case "no-loss":
       return suite(`every acknowledged send to ${c.entity} is delivered at least once`, ["peek-lock"], {}, ["at-least-once"], (o) => o);
     case "order-per-key":
-      return suite(`messages with the same key are first delivered from ${c.entity} in send order`, ["peek-lock"], { orderedPerKey: true }, ["ordering-per-key", "key-exclusive", "at-least-once"], (o) => ({ ...o, consumersPerSource: { min: 2, max: Math.max(2, w.consumers ?? 3) } }));
+      return suite(`messages with the same key are first delivered from ${c.entity} in send order`, ["peek-lock"], { orderedPerKey: true }, ["ordering-per-key", "key-exclusive", "at-least-once"], (o) => ({ ...o, actionSources: [c.entity], consumersPerSource: { min: 2, max: Math.max(2, w.consumers ?? 3) } }));
     case "no-duplicates":
       return suite(`a producer retry to ${c.entity} is stored once and nothing is completed twice`, ["peek-lock"], { exactlyOnce: true }, ["duplicates", "at-least-once"], (o) => ({ ...o, resendRate: 0.3 }));
     case "dead-letter-after":
@@ -73,7 +73,7 @@ export function claimSuite(plan: Plan, entities: EntitySpec[], checked: CheckedC
         ["peek-lock", "abandon", "dead-letter"],
         { deadLetterAfter: { [c.entity]: c.deliveries } },
         ["dead-letter", "at-least-once"],
-        (o) => ({ ...o, keys: 0, sendsPerProducer: { min: 1, max: 3 }, maxBatch: 1, actions: { ...o.actions, complete: 1, abandon: 6, deadLetter: 1 }, actionsPerConsumer: Math.min(200, c.deliveries * 4) }),
+        (o) => ({ ...o, actionSources: [c.entity], keys: 0, sendsPerProducer: { min: 1, max: 3 }, maxBatch: 1, actions: { ...o.actions, complete: 1, abandon: 6, deadLetter: 1 }, actionsPerConsumer: Math.min(200, c.deliveries * 4) }),
       );
   }
 }

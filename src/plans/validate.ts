@@ -25,7 +25,8 @@ function problemsOf(issue: z.core.$ZodIssue): PlanProblem[] {
     return issue.keys.map((k) => ({ path: jsonPath([...issue.path, k]), message: `unknown setting "${k}"`, fix: "remove it, or spell it as docs/plans.md lists the settings of this entity and family" }));
   }
   if (issue.code === "invalid_union" && "discriminator" in issue && issue.discriminator) {
-    return [{ path: jsonPath([...issue.path, issue.discriminator as string]), message: issue.message, fix: `set ${String(issue.discriminator)} to one of the values docs/plans.md lists` }];
+    const at = issue.path.at(-1) === issue.discriminator ? issue.path : [...issue.path, issue.discriminator as string];
+    return [{ path: jsonPath(at), message: issue.message, fix: `set ${String(issue.discriminator)} to one of the values docs/plans.md lists` }];
   }
   const fix = issue.code === "invalid_type" ? `give a value of type ${issue.expected}` : issue.code === "invalid_value" ? `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` : "see docs/plans.md for the allowed values";
   return [{ path: jsonPath(issue.path), message: issue.message, fix }];

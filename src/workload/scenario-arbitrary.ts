@@ -31,6 +31,8 @@ export interface WorkloadOptions {
   targets?: string[];
   /** Action durations scale with this instead of the shortest lock (a plan's long locks with lock-independent actions). */
   actionScaleMs?: number;
+  /** Consumers of only these sources get the generated actions; the others complete what they get (default: all). */
+  actionSources?: string[];
   /** Entity settings are a user's: not stretched by a driver's time scale (Scenario.settingsAsDeclared). */
   settingsAsDeclared?: boolean;
 }
@@ -86,7 +88,7 @@ function consumerArbitrary(options: WorkloadOptions, source: string, lockMs: num
     source: fc.constant(source),
     mode: rad > 0 ? fc.integer({ min: 0, max: 99 }).map((n) => (n < rad * 100 ? "receive-and-delete" : "peek-lock") as ConsumerPlan["mode"]) : fc.constant("peek-lock" as const),
     batch: fc.integer({ min: options.receiveBatch.min, max: options.receiveBatch.max }),
-    actions: fc.array(actionArbitrary(options.actions, lockMs), { maxLength: options.actionsPerConsumer }),
+    actions: options.actionSources && !options.actionSources.includes(source) ? fc.constant([]) : fc.array(actionArbitrary(options.actions, lockMs), { maxLength: options.actionsPerConsumer }),
     startDelayMs: fc.integer({ min: 0, max: 5 }),
   });
 }
