@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RunFailedError } from "../src/api/assert.js";
 import { assertPlan, runPlan } from "../src/api/run-plan.js";
+import { readReplayTest } from "../src/api/replay-test.js";
+import { run } from "../src/api/run.js";
 import type { RunSummary } from "../src/core/run.js";
 import { usePrivateRabbitMq } from "./broker-gate.js";
 import { ROOT, gauntlet, tempDir } from "./cli-helpers.js";
@@ -72,10 +74,13 @@ describe("false claims are caught, true ones hold (memory://)", () => {
     });
   }
 
-  it("assertPlan throws with the seed and the shrunk counterexample", async () => {
+  it("assertPlan throws with the seed and the shrunk counterexample, and the repro file replays it", async () => {
     const err = (await assertPlan(sb(q({}), [{ claim: "no-duplicates", entity: "q" }]), { broker: "memory://", out }).catch((e: unknown) => e)) as RunFailedError;
     expect(err).toBeInstanceOf(RunFailedError);
     expect(err.message).toMatch(/seed 5[\s\S]*no-duplicates@q: INVALID[\s\S]*shrunk counterexample/);
+    const replay = /replay: npx gauntlet replay (\S+)/.exec(err.message)?.[1];
+    const again = await run(await readReplayTest(replay!, { times: 2, out }));
+    expect(again.suites[0]?.replayed).toEqual({ times: 2, failures: 2, unknowns: 0 });
   });
 });
 

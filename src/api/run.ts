@@ -18,6 +18,7 @@ import { writeRepro } from "../runner/repro.js";
 import { type SuiteProgress, runSuite } from "../runner/run-suite.js";
 import { type ResolvedTest, resolveTest } from "./check-test.js";
 import { replaySuite } from "./replay-suite.js";
+import { SUITES } from "../suites/index.js";
 
 /** What a caller may watch or hook while a test runs; none of it changes the outcome. */
 export interface RunHooks {
@@ -117,6 +118,7 @@ async function propertyRuns(t: ResolvedTest, env: StartedEnvironment, reportDir:
         path: outcome.path,
         anomalies: Object.keys(representative?.result.anomalies ?? {}),
         scenario: outcome.counterexample,
+        ...(SUITES.includes(suite) ? {} : { checkers: suite.checkers.map((c) => c.name), claims: suite.claims }),
       });
       outcome.reproFile = file;
       outcome.replayCommand = `npx gauntlet replay ${shellQuote(relative(process.cwd(), join(reportDir, file)))}`;
