@@ -17,13 +17,14 @@ const LAYERS = {
   faults: ["core", "brokers"],
   checkers: ["core", "history"],
   suites: ["core", "checkers", "workload"],
+  plans: ["core", "checkers", "workload"],
   runner: ["core", "history", "workload", "checkers"],
   environments: ["core", "drivers", "brokers", "emulator", "faults"],
   report: ["core", "history", "html"],
   certify: ["core", "history", "brokers", "environments"],
   bench: ["core", "environments", "brokers", "faults", "html"],
-  api: ["core", "history", "runner", "suites", "environments", "report", "brokers"],
-  cli: ["core", "history", "workload", "checkers", "suites", "runner", "environments", "brokers", "emulator", "faults", "drivers", "report", "certify", "bench", "api", "html"],
+  api: ["core", "history", "runner", "suites", "environments", "report", "brokers", "plans"],
+  cli: ["core", "history", "workload", "checkers", "suites", "runner", "environments", "brokers", "emulator", "faults", "drivers", "report", "certify", "bench", "api", "html", "plans"],
 };
 
 const TESTS = "\\.test\\.ts$|\\.test-helper\\.ts$";

@@ -26,8 +26,11 @@ export type { Direction, RuleAction, RuleSpec } from "./faults/protocol/rules.js
 export type { BenchClient, Versions } from "./core/bench-client.js";
 export type { BenchSupport, EnvironmentFamily, EnvironmentStartOptions, NativeTool, ProxiedBenchClient } from "./core/environment.js";
 
-export { assertRun, failureMessage, readReplayTest, RunFailedError, run } from "./api/index.js";
-export type { RunHooks } from "./api/index.js";
+export { assertPlan, assertRun, failureMessage, readReplayTest, RunFailedError, run, runPlan } from "./api/index.js";
+export type { PlanRunOptions, RunHooks } from "./api/index.js";
+export type { PlanRunInfo } from "./core/run.js";
+export type { Claim, Plan, PlanInput, PlanProblem } from "./plans/index.js";
+export { deriveClaims, PlanError, planProblems, planSchema, readPlan, validatePlan } from "./plans/index.js";
 export { SUITES, suiteByName } from "./suites/index.js";
 export { checkBroker, FAMILIES, familyOf, openBenchClient, parseBrokerUrl, redact, startEnvironment } from "./environments/index.js";
 

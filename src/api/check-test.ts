@@ -3,7 +3,7 @@ import { isFaultName } from "../core/faults.js";
 import type { Suite } from "../core/suite.js";
 import { type Test, TEST_DEFAULTS } from "../core/test.js";
 import { checkBroker } from "../environments/start.js";
-import { SUITES, suiteByName } from "../suites/index.js";
+import { SUITES, claimSuite, suiteByName } from "../suites/index.js";
 
 /** A test with every default filled in and every name resolved; what run() executes. */
 export interface ResolvedTest {
@@ -33,7 +33,8 @@ export function resolveTest(test: Test): ResolvedTest {
   if (test.runs !== undefined && !isInt(test.runs, 1, 1_000_000)) throw new UsageError(`test.runs: ${String(test.runs)} is not a whole number from 1 to 1000000`, `e.g. runs: ${TEST_DEFAULTS.runs}`);
   if (test.seed !== undefined && !isInt(test.seed, -(2 ** 31), 2 ** 31 - 1)) throw new UsageError(`test.seed: ${String(test.seed)} is not a 32-bit integer`, "e.g. seed: 42");
   if (test.shrinkBudgetSeconds !== undefined && !isInt(test.shrinkBudgetSeconds, 1, 86_400)) throw new UsageError(`test.shrinkBudgetSeconds: ${String(test.shrinkBudgetSeconds)} is not a whole number from 1 to 86400`, "e.g. shrinkBudgetSeconds: 60");
-  const suites = test.replay ? [suiteByName(test.replay.suite)] : test.suites?.length ? test.suites.map(suiteByName) : [...SUITES];
+  const replayed = test.replay?.checkers ? claimSuite(test.replay.suite, test.replay.checkers, test.replay.claims ?? {}) : test.replay ? suiteByName(test.replay.suite) : undefined;
+  const suites = replayed ? [replayed] : test.suites?.length ? test.suites.map(suiteByName) : [...SUITES];
   if (test.replay && !isInt(test.replay.times, 1, 10_000)) throw new UsageError(`test.replay.times: ${String(test.replay.times)} is not a whole number from 1 to 10000`, "e.g. times: 10");
   const onMemory = test.broker.startsWith("memory:");
   return {

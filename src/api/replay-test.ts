@@ -7,6 +7,6 @@ export async function readReplayTest(file: string, options: { times?: number; br
   return {
     broker: options.broker ?? repro.broker,
     ...(options.out ? { out: options.out } : {}),
-    replay: { suite: repro.suite, scenario: repro.scenario, seed: repro.seed, times: options.times ?? 1, file, broker: repro.broker },
+    replay: { suite: repro.suite, scenario: repro.scenario, seed: repro.seed, times: options.times ?? 1, file, broker: repro.broker, ...(repro.checkers ? { checkers: repro.checkers, claims: repro.claims ?? {} } : {}) },
   };
 }

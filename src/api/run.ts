@@ -2,7 +2,10 @@ import { mkdir, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { StartedEnvironment } from "../core/driver.js";
 import type { Op } from "../core/history.js";
-import type { RunSummary, SuiteOutcome } from "../core/run.js";
+import type { PlanRunInfo, RunSummary, SuiteOutcome } from "../core/run.js";
+import type { SetupValue } from "../core/setup.js";
+import type { PlanInput } from "../plans/index.js";
+import { isPlan, planTest } from "./plan-test.js";
 import type { Test } from "../core/test.js";
 import { markBrokerLogs, saveBrokerLogs } from "../brokers/local/broker-logs.js";
 import { redact } from "../environments/url.js";
@@ -15,6 +18,7 @@ import { writeRepro } from "../runner/repro.js";
 import { type SuiteProgress, runSuite } from "../runner/run-suite.js";
 import { type ResolvedTest, resolveTest } from "./check-test.js";
 import { replaySuite } from "./replay-suite.js";
+import { SUITES } from "../suites/index.js";
 
 /** What a caller may watch or hook while a test runs; none of it changes the outcome. */
 export interface RunHooks {
@@ -41,8 +45,22 @@ interface Published {
  * publisher. Returns results.json's summary; never prints. Bad input throws UsageError (exit 3),
  * an unreachable broker InfrastructureError (exit 4), before anything is written.
  */
-export async function run(test: Test, hooks: RunHooks = {}): Promise<RunSummary> {
-  const t = resolveTest(test);
+export async function run(test: Test | PlanInput, hooks: RunHooks = {}): Promise<RunSummary> {
+  if (isPlan(test)) {
+    const { t, info, command } = planTest(test);
+    return runResolved(t, hooks, { command, plan: info });
+  }
+  return runResolved(resolveTest(test as Test), hooks);
+}
+
+/** What a plan run adds to results.json: its own rerun command and what it validated. */
+export interface RunExtras {
+  command?: string;
+  plan?: PlanRunInfo;
+}
+
+/** Run a test whose names and defaults are resolved (run() and runPlan()). */
+export async function runResolved(t: ResolvedTest, hooks: RunHooks = {}, extras: RunExtras = {}): Promise<RunSummary> {
   const broker = redact(t.broker);
   const faults = t.replay ? [...new Set((t.replay.scenario.faults ?? []).map((f) => f.name))] : t.faults;
   const logMarks = await markBrokerLogs(t.broker);
@@ -54,7 +72,8 @@ export async function run(test: Test, hooks: RunHooks = {}): Promise<RunSummary>
   const finish = async (interrupted?: string): Promise<RunSummary> => {
     const dir = reportDir ?? (await makeReportDir(t.out, runId));
     const brokerLogs = await saveBrokerLogs(logMarks, dir);
-    const summary = summarize({ runId, command: rerunCommand(t, broker), startedAt, broker, seed: t.seed, suites: published.map((p) => p.outcome), reportDir: dir, ...(brokerLogs.length ? { brokerLogs } : {}), ...(interrupted ? { interrupted } : {}) });
+    const plan = extras.plan ? { plan: { ...extras.plan, ...validatedConfiguration(published) } } : {};
+    const summary = summarize({ runId, command: extras.command ?? rerunCommand(t, broker), ...plan, startedAt, broker, seed: t.seed, suites: published.map((p) => p.outcome), reportDir: dir, ...(brokerLogs.length ? { brokerLogs } : {}), ...(interrupted ? { interrupted } : {}) });
     await publishRun(summary, published.flatMap((p) => (p.ops ? [p.ops] : [])));
     return summary;
   };
@@ -99,6 +118,7 @@ async function propertyRuns(t: ResolvedTest, env: StartedEnvironment, reportDir:
         path: outcome.path,
         anomalies: Object.keys(representative?.result.anomalies ?? {}),
         scenario: outcome.counterexample,
+        ...(SUITES.includes(suite) ? {} : { checkers: suite.checkers.map((c) => c.name), claims: suite.claims }),
       });
       outcome.reproFile = file;
       outcome.replayCommand = `npx gauntlet replay ${shellQuote(relative(process.cwd(), join(reportDir, file)))}`;
@@ -106,6 +126,16 @@ async function propertyRuns(t: ResolvedTest, env: StartedEnvironment, reportDir:
     hooks.onSuiteDone?.(outcome);
     published.push({ outcome, ...(representative ? { ops: representative.ops } : {}) });
   }
+}
+
+/** The settings read back in the first recorded setup (Driver.describe), for a plan's report. */
+function validatedConfiguration(published: Published[]): { validatedConfiguration?: Record<string, Record<string, unknown>> } {
+  for (const p of published) {
+    const setup = p.ops?.find((o) => o.f === "setup" && o.type === "ok");
+    const described = (setup?.value as SetupValue | undefined)?.described;
+    if (described) return { validatedConfiguration: described };
+  }
+  return {};
 }
 
 /** The command that runs this test again, as results.json's `command`. */

@@ -10,11 +10,13 @@ export class EntityInfo {
   private readonly lockNs = new Map<string, number | undefined>();
 
   private readonly entities: readonly EntitySpec[];
+  private readonly claimedMax: Readonly<Record<string, number>>;
   private lastEntity: string | undefined;
   private lastMax: number | undefined;
 
   constructor(view: HistoryView) {
     this.entities = view.setup.entities ?? [];
+    this.claimedMax = view.setup.claims?.deadLetterAfter ?? {};
   }
 
   /** Receivable addresses of a send target. */
@@ -24,10 +26,10 @@ export class EntityInfo {
     return c;
   }
 
-  /** MaxDeliveryCount of an address, if set (the last answer is kept: callers ask per delivery). */
+  /** MaxDeliveryCount of an address (a plan's claimed dead-letter-after N first), if set (the last answer is kept: callers ask per delivery). */
   maxDeliveryCount(entity: string): number | undefined {
     if (entity === this.lastEntity) return this.lastMax;
-    if (!this.max.has(entity)) this.max.set(entity, settingsOf(entity, this.entities)?.maxDeliveryCount);
+    if (!this.max.has(entity)) this.max.set(entity, Object.hasOwn(this.claimedMax, entity) ? this.claimedMax[entity] : settingsOf(entity, this.entities)?.maxDeliveryCount);
     this.lastEntity = entity;
     return (this.lastMax = this.max.get(entity));
   }

@@ -6,6 +6,7 @@ import { deadLetter } from "./dead-letter.js";
 import { duplicates } from "./duplicates.js";
 import { failover } from "./failover.js";
 import { kafkaLog } from "./kafka-log.js";
+import { keyExclusive } from "./key-exclusive.js";
 import { lockExpiry } from "./lock-expiry.js";
 import { orderingPerKey } from "./ordering-per-key.js";
 
@@ -14,6 +15,7 @@ export const CHECKERS: Readonly<Record<string, Checker>> = Object.freeze({
   [atLeastOnce.name]: atLeastOnce,
   [duplicates.name]: duplicates,
   [orderingPerKey.name]: orderingPerKey,
+  [keyExclusive.name]: keyExclusive,
   [lockExpiry.name]: lockExpiry,
   [deadLetter.name]: deadLetter,
   [atMostOnce.name]: atMostOnce,

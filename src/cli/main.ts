@@ -14,6 +14,8 @@ import { addEmulatorLimitOptions } from "./emulator-limit-options.js";
 import { listCommand } from "./list-command.js";
 import { replayCommand } from "./replay-command.js";
 import { DEFAULT_RUNS, runCommand } from "./run-command.js";
+import { planImportCommand, planValidateCommand, runPlanCommand } from "./plan-command.js";
+import { PLAN_DEFAULT_RUNS } from "../api/plan-test.js";
 
 /** Entry point: argv (without node and script) → exit code. Never throws. */
 export async function main(argv: string[]): Promise<number> {
@@ -48,16 +50,33 @@ function buildProgram(setCode: (code: number) => void): Command {
     .command("run")
     .description("property-run suites against a broker (default: every suite on memory://)")
     .argument("[suite...]", "suites to run (see gauntlet list)")
-    .option("--broker <url>", "broker URL", "memory://")
+    .option("--broker <url>", "broker URL (default memory://, or the plan's broker)")
+    .option("--plan <file>", "run a test plan: your own entities, settings and claims (docs/plans.md)")
     .option("--seed <n>", "fast-check seed (printed; reuse it to rerun the same scenarios)")
-    .option("--runs <n>", `property runs per suite (default ${DEFAULT_RUNS})`)
+    .option("--runs <n>", `property runs per suite, or per claim of a plan (default ${DEFAULT_RUNS}; plans ${PLAN_DEFAULT_RUNS})`)
     .option("--out <dir>", "report root directory", "reports")
     .option("--json", "print results.json to stdout instead of the table")
     .option("--shrink-budget <seconds>", "stop shrinking this long after the first failure (default 60 on real brokers, unlimited on memory://)")
     .option("--faults <names>", `inject fault windows generated with the workload: ${FAULT_NAMES.join(", ")} (see docs/faults.md; partition-* and *-leader need a cluster, docs/clusters.md; lost-*, delayed-confirm, not-leader, produce-timed-out and coordinator-loading are protocol faults: one frame of amqp:// or kafka://)`)
     .option("--no-progress", "no progress line on stderr")
     .addOption(verbose)
-    .action(async (suites: string[], opts) => setCode(await runCommand(suites, opts)));
+    .action(async (suites: string[], opts) => setCode(opts.plan ? await runPlanCommand(opts.plan, suites, opts) : await runCommand(suites, opts)));
+
+  const plan = program.command("plan").description("test plans: validate or import your own broker configuration (docs/plans.md)");
+  plan
+    .command("validate")
+    .description("check a plan file: exit 0 and print the claims it checks, or exit 3 with the JSON path and fix of every bad field")
+    .argument("<file>", "plan file (JSON, or a .js/.ts module exporting it)")
+    .option("--json", "print the result as JSON")
+    .addOption(verbose)
+    .action(async (file: string, opts) => setCode(await planValidateCommand(file, opts)));
+  plan
+    .command("import")
+    .description("print a plan (JSON) made from a broker's own configuration file; settings it cannot honour are named")
+    .argument("<kind>", "servicebus (the emulator's Config.json) or rabbitmq (the management plugin's definitions.json)")
+    .argument("<file>", "the configuration file")
+    .addOption(verbose)
+    .action(async (kind: string, file: string, opts) => setCode(await planImportCommand(kind, file, opts)));
 
   program
     .command("check")

@@ -8,7 +8,8 @@ import { ProgressLine } from "./progress.js";
 import { onShutdown } from "./shutdown.js";
 
 export interface RunCommandOptions {
-  broker: string;
+  broker?: string;
+  plan?: string;
   seed?: string;
   runs?: string;
   out: string;
@@ -24,7 +25,7 @@ export const DEFAULT_RUNS = TEST_DEFAULTS.runs;
 export function testFromArgs(suiteNames: string[], options: RunCommandOptions): Test {
   const shrink = options.shrinkBudget === undefined ? undefined : positiveInt("--shrink-budget", options.shrinkBudget, 60, 86_400);
   return {
-    broker: options.broker,
+    broker: options.broker ?? "memory://",
     suites: suiteNames,
     runs: positiveInt("--runs", options.runs, DEFAULT_RUNS),
     seed: seedOption(options.seed),

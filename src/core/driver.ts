@@ -40,6 +40,12 @@ export interface Driver {
    * an op pair on process "broker" with `f` and `value` as given. Optional.
    */
   onEvent?(listener: (event: DriverEvent) => void): void;
+  /**
+   * Read back the settings each provisioned address actually got (in QueueSpec's words, plus
+   * `native` keys the driver can read), keyed by address. Optional: recorded in the setup op
+   * when present, and a declared setting the broker ignored or changed fails the run.
+   */
+  describe?(): Promise<Record<string, Record<string, unknown>>>;
   /** Remove and return every message left at `source` (or its DLQ), waiting out held locks. */
   drain(source: string, options: DrainOptions): Promise<Delivery[]>;
   close(): Promise<void>;

@@ -11,12 +11,24 @@ export interface QueueSpec {
   orderedKeys?: boolean;
   /** Drop a re-send of the same message id within this window (ms). */
   duplicateDetectionMs?: number;
+  /**
+   * A subscription whose filter rejects the messages Gauntlet sends (a plan's user filter): no
+   * copy is owed there, so it is neither expected nor drained as a copy of the topic's sends.
+   */
+  filtered?: boolean;
+  /**
+   * Broker-native settings a plan declared (Service Bus properties, RabbitMQ queue type and
+   * arguments), applied verbatim by the drivers and environments that understand them.
+   */
+  native?: Record<string, unknown>;
 }
 
 export interface TopicSpec {
   kind: "topic";
   name: string;
   subscriptions: Omit<QueueSpec, "kind">[];
+  /** Broker-native settings of the topic itself (see QueueSpec.native). */
+  native?: Record<string, unknown>;
 }
 
 export type EntitySpec = QueueSpec | TopicSpec;
@@ -24,7 +36,7 @@ export type EntitySpec = QueueSpec | TopicSpec;
 /** The addresses a message sent to `target` must reach: the queue itself, or each `topic/subscription`. */
 export function copiesOf(target: string, entities: readonly EntitySpec[]): string[] {
   const entity = entities.find((e) => e.name === target);
-  if (entity?.kind === "topic") return entity.subscriptions.map((s) => `${entity.name}/${s.name}`);
+  if (entity?.kind === "topic") return entity.subscriptions.filter((s) => s.filtered !== true).map((s) => `${entity.name}/${s.name}`);
   return [target];
 }
 

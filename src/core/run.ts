@@ -89,4 +89,21 @@ export interface RunSummary {
   brokerLogs?: string[];
   /** Set when a signal stopped the run: the suites so far, and the verdict so far. */
   interrupted?: string;
+  /** A plan run (`gauntlet run --plan`): which configuration was validated, against which claims. */
+  plan?: PlanRunInfo;
+}
+
+/** What results.json says about a plan run. */
+export interface PlanRunInfo {
+  file?: string;
+  name?: string;
+  family: string;
+  /** The claims checked (one suite each), and why each is checked. */
+  claims: { suite: string; claim: Record<string, unknown>; because: string }[];
+  /** Promises of the settings that were not checked, named. */
+  unchecked: { entity: string; setting: string; reason: string }[];
+  /** Settings an importer could not carry over (from the plan's notHonoured). */
+  notHonoured: { path: string; setting: string; reason: string }[];
+  /** Settings of each address as read back from the broker after creating it (Driver.describe), when the driver can. */
+  validatedConfiguration?: Record<string, Record<string, unknown>>;
 }

@@ -16,6 +16,11 @@ export interface Scenario {
   consumers: ConsumerPlan[];
   /** Longest the consumer phase may run (ms) before the final drain. */
   durationMs: number;
+  /**
+   * The entities' settings are a user's (a plan's): never stretched by a driver's time scale,
+   * so the broker gets exactly the declared lock durations.
+   */
+  settingsAsDeclared?: boolean;
   /** Fault windows the nemesis opens during the run (absent: none). */
   faults?: FaultStep[];
 }

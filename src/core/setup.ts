@@ -18,6 +18,11 @@ export interface SetupValue {
   clockToleranceMs?: number;
   /** Guarantees the suite claims, which decide whether some anomalies fail the run. */
   claims?: Claims;
+  /**
+   * Settings of each address (queue, topic, or topic/subscription) read back from the broker
+   * after creating it (Driver.describe): the configuration this run validated.
+   */
+  described?: Record<string, Record<string, unknown>>;
   /** Checkers to run on this history (by name); all by default. */
   checkers?: string[];
 }
@@ -27,4 +32,9 @@ export interface Claims {
   exactlyOnce?: boolean;
   /** First deliveries per key follow send order. */
   orderedPerKey?: boolean;
+  /**
+   * A plan's claim that messages at an address are dead-lettered once they were delivered this
+   * many times; checked instead of the entity's maxDeliveryCount (which may be absent or differ).
+   */
+  deadLetterAfter?: Record<string, number>;
 }

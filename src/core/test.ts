@@ -1,5 +1,6 @@
 import type { FaultName } from "./faults.js";
 import type { Scenario } from "./scenario.js";
+import type { Claims } from "./setup.js";
 
 /**
  * A run described as plain, serialisable data — Jepsen's test map, Gauntlet's shape. The CLI
@@ -36,6 +37,9 @@ export interface ReplaySpec {
   file?: string;
   /** The broker the repro was recorded on (the replay command names --broker when the test's differs). */
   broker?: string;
+  /** A plan's claim suite (not a ready-made one): its checkers by name and its claims. */
+  checkers?: string[];
+  claims?: Claims;
 }
 
 /** Test defaults, also shown by the CLI's help. */

@@ -89,6 +89,8 @@ const queueSettings = {
   maxDeliveryCount: z.number().int().positive().optional(),
   orderedKeys: z.boolean().optional(),
   duplicateDetectionMs: z.number().nonnegative().optional(),
+  filtered: z.boolean().optional(),
+  native: z.record(z.string(), z.unknown()).optional(),
 };
 
 export const entitySchema = z.discriminatedUnion("kind", [
@@ -105,6 +107,13 @@ export const setupValueSchema = z.looseObject({
   locksReleasedOnCrash: z.boolean().optional(),
   atomicBatches: z.boolean().optional().describe("The broker stores a send's messages all or none"),
   clockToleranceMs: z.number().nonnegative().optional(),
-  claims: z.object({ exactlyOnce: z.boolean().optional(), orderedPerKey: z.boolean().optional() }).optional(),
+  claims: z
+    .object({
+      exactlyOnce: z.boolean().optional(),
+      orderedPerKey: z.boolean().optional(),
+      deadLetterAfter: z.record(z.string(), z.number().int().positive()).optional().describe("A plan's claim: address → deliveries after which messages are dead-lettered"),
+    })
+    .optional(),
+  described: z.record(z.string(), z.record(z.string(), z.unknown())).optional().describe("Settings read back from the broker after creating each address (a plan run)"),
   checkers: z.array(z.string()).optional(),
 });

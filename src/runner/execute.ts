@@ -3,6 +3,7 @@ import type { Delivery, SentMessage, SettleOutcome } from "../core/history.js";
 import type { ConsumerAction, ConsumerPlan, ProducerPlan, Scenario } from "../core/scenario.js";
 import type { Claims, SetupValue } from "../core/setup.js";
 import { copiesOf } from "../core/entities.js";
+import { settingMismatches } from "./read-back.js";
 import { NS_PER_MS } from "../core/clock.js";
 import { ProcessId, type Recorder } from "../history/recorder.js";
 import { recordOp } from "./op.js";
@@ -41,8 +42,15 @@ export async function executeScenario(scenario: Scenario, driver: Driver, record
     claims: options.claims,
     checkers: options.checkers,
   };
-  const setupOutcome = await recordOp(recorder, new ProcessId("setup"), "setup", setup, () => driver.provision(scenario.entities), { clock });
+  const provision = async () => {
+    await driver.provision(scenario.entities);
+    return driver.describe ? await driver.describe() : undefined;
+  };
+  const completion = (described: SetupValue["described"]) => (described ? { ...setup, described } : setup);
+  const setupOutcome = await recordOp(recorder, new ProcessId("setup"), "setup", setup, provision, { clock, completion });
   if (setupOutcome.type !== "ok") return;
+  const changed = setupOutcome.result ? settingMismatches(scenario.entities, setupOutcome.result) : [];
+  if (changed.length) throw new Error(`the broker did not keep declared settings: ${changed.join("; ")}`);
 
   driver.onEvent?.((event) => recorder.complete(recorder.invoke("broker", event.f, event.value), "ok", event.value));
   const deadline = clock.now() + scenario.durationMs * NS_PER_MS;
@@ -230,8 +238,10 @@ async function drainAll(scenario: Scenario, driver: Driver, recorder: Recorder):
   const clock = driver.clock;
   const process = new ProcessId("drain");
   const addresses = new Set<string>();
-  for (const e of scenario.entities) for (const a of copiesOf(e.name, scenario.entities)) addresses.add(a);
-  const maxWaitMs = Math.max(...scenario.entities.flatMap(lockDurations), 0) * 2 + 100;
+  // A plan's scenario creates all of the user's entities but sends to one: only its copies can hold messages.
+  const sent = scenario.settingsAsDeclared ? scenario.entities.filter((e) => scenario.producers.some((p) => p.target === e.name)) : scenario.entities;
+  for (const e of sent) for (const a of copiesOf(e.name, scenario.entities)) addresses.add(a);
+  const maxWaitMs = Math.max(...sent.flatMap(lockDurations), 0) * 2 + 100;
   for (const source of addresses) {
     for (const dlq of [false, true]) {
       await recordOp(

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import type { Scenario } from "../core/scenario.js";
+import type { Claims } from "../core/setup.js";
 import { UsageError } from "../core/errors.js";
 import { validateScenario } from "../workload/scenario-schema.js";
 
@@ -16,6 +17,9 @@ export interface ReproFile {
   /** Anomalies the failing run showed, for the reader. */
   anomalies: string[];
   scenario: Scenario;
+  /** A plan's claim suite (not a ready-made one): the checkers and claims to replay it with. */
+  checkers?: string[];
+  claims?: Claims;
 }
 
 /** The kind of a repro file: "certify" for `gauntlet certify` repros, else "suite"; unreadable files count as "suite" (readRepro explains). */
@@ -61,5 +65,7 @@ export async function readRepro(path: string): Promise<ReproFile> {
     path: obj.path,
     anomalies: Array.isArray(obj.anomalies) ? obj.anomalies.map(String) : [],
     scenario,
+    ...(Array.isArray(obj.checkers) ? { checkers: obj.checkers.map(String) } : {}),
+    ...(obj.claims && typeof obj.claims === "object" ? { claims: obj.claims } : {}),
   };
 }

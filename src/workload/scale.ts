@@ -18,7 +18,7 @@ function scaleAction(a: ConsumerAction, k: number): ConsumerAction {
  */
 export function scaleScenario(s: Scenario, k: number): Scenario {
   if (k === 1) return s;
-  const entities = s.entities.map((e): EntitySpec => (e.kind === "queue" ? lock(e, k) : { ...e, subscriptions: e.subscriptions.map((x) => lock(x, k)) }));
+  const entities = s.settingsAsDeclared ? s.entities : s.entities.map((e): EntitySpec => (e.kind === "queue" ? lock(e, k) : { ...e, subscriptions: e.subscriptions.map((x) => lock(x, k)) }));
   return {
     ...s,
     entities,

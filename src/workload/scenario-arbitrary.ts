@@ -27,6 +27,14 @@ export interface WorkloadOptions {
   durationMs: number;
   /** Pause before each send, ms (default 0–3): slow producers keep sending through a fault window. */
   sendDelayMs?: { min: number; max: number };
+  /** Send only to these entities (default: every entity of the topology; the others are still created). */
+  targets?: string[];
+  /** Action durations scale with this instead of the shortest lock (a plan's long locks with lock-independent actions). */
+  actionScaleMs?: number;
+  /** Consumers of only these sources get the generated actions; the others complete what they get (default: all). */
+  actionSources?: string[];
+  /** Entity settings are a user's: not stretched by a driver's time scale (Scenario.settingsAsDeclared). */
+  settingsAsDeclared?: boolean;
 }
 
 /** The fast-check arbitrary of concrete scenarios for a workload. Pure: no I/O. */
@@ -34,9 +42,9 @@ export function scenarioArbitrary(options: WorkloadOptions): fc.Arbitrary<Scenar
   return fc
     .constantFrom(...options.topologies)
     .chain((entities) => {
-      const targets = entities.map((e) => e.name);
-      const sources = [...new Set(entities.flatMap((e) => copiesOf(e.name, entities)))];
-      const lockMs = Math.min(...sources.map((s) => lockOf(s, entities)));
+      const targets = options.targets ?? entities.map((e) => e.name);
+      const sources = [...new Set(targets.flatMap((t) => copiesOf(t, entities)))];
+      const lockMs = options.actionScaleMs ?? Math.min(...sources.map((s) => lockOf(s, entities)));
       return fc.record({
         seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         entities: fc.constant(entities),
@@ -80,7 +88,7 @@ function consumerArbitrary(options: WorkloadOptions, source: string, lockMs: num
     source: fc.constant(source),
     mode: rad > 0 ? fc.integer({ min: 0, max: 99 }).map((n) => (n < rad * 100 ? "receive-and-delete" : "peek-lock") as ConsumerPlan["mode"]) : fc.constant("peek-lock" as const),
     batch: fc.integer({ min: options.receiveBatch.min, max: options.receiveBatch.max }),
-    actions: fc.array(actionArbitrary(options.actions, lockMs), { maxLength: options.actionsPerConsumer }),
+    actions: options.actionSources && !options.actionSources.includes(source) ? fc.constant([]) : fc.array(actionArbitrary(options.actions, lockMs), { maxLength: options.actionsPerConsumer }),
     startDelayMs: fc.integer({ min: 0, max: 5 }),
   });
 }
@@ -100,7 +108,7 @@ function finish(options: WorkloadOptions, seed: number, entities: EntitySpec[], 
     ),
   }));
   const consumerPlans: ConsumerPlan[] = consumers.map((c, i) => ({ name: `c${i + 1}`, ...c }));
-  return { version: 1, suite: options.suite, seed, entities, producers: producerPlans, consumers: consumerPlans, durationMs: options.durationMs };
+  return { version: 1, suite: options.suite, seed, entities, producers: producerPlans, consumers: consumerPlans, durationMs: options.durationMs, ...(options.settingsAsDeclared ? { settingsAsDeclared: true } : {}) };
 }
 
 function lockOf(address: string, entities: EntitySpec[]): number {

@@ -48,6 +48,7 @@ export const scenarioSchema = z.object({
     }),
   ),
   durationMs: z.number().positive().max(MAX_SCENARIO_MS),
+  settingsAsDeclared: z.boolean().optional(),
   faults: z
     .array(
       z.object({

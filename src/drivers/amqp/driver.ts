@@ -21,6 +21,13 @@ export interface AmqpSettings {
   nodes?: readonly string[];
 }
 
+/** A plan's native RabbitMQ queue settings (EntitySpec.native). */
+interface PlanQueue {
+  type?: "quorum" | "classic";
+  durable?: boolean;
+  arguments?: Record<string, unknown>;
+}
+
 /** Open a connection to the broker, or to the next node of a cluster. */
 function open(settings: AmqpSettings): Promise<ChannelModel> {
   return settings.nodes?.length ? connectAnyNode(settings.nodes) : connectAmqp(settings.url);
@@ -46,6 +53,8 @@ export class AmqpDriver implements Driver {
   private entities: readonly EntitySpec[] = [];
   private readonly names = new AmqpNames(`gauntlet.${randomBytes(4).toString("hex")}`);
   private readonly created: { queues: string[]; exchanges: string[] } = { queues: [], exchanges: [] };
+  /** Queue type per address, where a plan set one. */
+  private readonly types = new Map<string, "quorum" | "classic">();
 
   /** Set when the admin connection dropped (a network fault): the next use opens a new one. */
   private adminLost = false;
@@ -84,13 +93,13 @@ export class AmqpDriver implements Driver {
     const ch = await (await this.adminConnection()).createChannel();
     try {
       for (const e of entities) {
-        if (e.kind === "queue") await this.declareQueue(ch, e.name, e.maxDeliveryCount);
+        if (e.kind === "queue") await this.declareQueue(ch, e.name, e);
         else {
           const exchange = this.names.exchange(e.name);
           await ch.assertExchange(exchange, "fanout", { durable: true });
           this.created.exchanges.push(exchange);
           for (const s of e.subscriptions) {
-            const q = await this.declareQueue(ch, `${e.name}/${s.name}`, s.maxDeliveryCount);
+            const q = await this.declareQueue(ch, `${e.name}/${s.name}`, s);
             await ch.bindQueue(q, exchange, "");
           }
         }
@@ -141,7 +150,7 @@ export class AmqpDriver implements Driver {
   async consumer(source: string, options: ConsumerOptions): Promise<Consumer> {
     const connection = await open(this.settings);
     const channel = await connection.createChannel();
-    return new AmqpConsumer(connection, channel, this.names.queue(source), source, options, this.settings.queueType === "quorum");
+    return new AmqpConsumer(connection, channel, this.names.queue(source), source, options, this.quorumAt(source));
   }
 
   async drain(source: string, options: DrainOptions): Promise<Delivery[]> {
@@ -150,7 +159,7 @@ export class AmqpDriver implements Driver {
     const out: Delivery[] = [];
     try {
       for (let msg = await ch.get(queue, { noAck: true }); msg; msg = await ch.get(queue, { noAck: true })) {
-        out.push(toDelivery(msg, source, this.settings.queueType === "quorum", options.dlq ? { dlq: true } : {}));
+        out.push(toDelivery(msg, source, this.quorumAt(source), options.dlq ? { dlq: true } : {}));
       }
     } finally {
       await closeWithin(ch.close());
@@ -170,15 +179,30 @@ export class AmqpDriver implements Driver {
     await closeWithin(this.admin.close());
   }
 
-  private async declareQueue(ch: Awaited<ReturnType<ChannelModel["createChannel"]>>, address: string, maxDeliveryCount?: number): Promise<string> {
+  /** Whether the queue at `address` is a quorum queue (a plan's own type, else the URL's queue-type). */
+  private quorumAt(address: string): boolean {
+    return (this.types.get(address) ?? this.settings.queueType) === "quorum";
+  }
+
+  private async declareQueue(ch: Awaited<ReturnType<ChannelModel["createChannel"]>>, address: string, spec: { maxDeliveryCount?: number; native?: Record<string, unknown> }): Promise<string> {
     const name = this.names.queue(address);
     const dlq = this.names.deadLetterQueue(address);
-    const type = this.settings.queueType;
+    const native = spec.native as PlanQueue | undefined;
+    const type = native?.type ?? this.settings.queueType;
+    this.types.set(address, type);
     await ch.assertQueue(dlq, { durable: true, arguments: { "x-queue-type": type } });
-    const args: Record<string, unknown> = { "x-queue-type": type, "x-dead-letter-exchange": "", "x-dead-letter-routing-key": dlq };
-    // RabbitMQ dead-letters after delivery-limit + 1 deliveries; Gauntlet's maxDeliveryCount counts all of them.
-    if (type === "quorum" && maxDeliveryCount !== undefined) args["x-delivery-limit"] = Math.max(0, maxDeliveryCount - 1);
-    await ch.assertQueue(name, { durable: true, arguments: args });
+    let args: Record<string, unknown>;
+    if (native) {
+      // A plan's queue gets exactly its arguments; a dead-letter exchange it names is routed to a
+      // private DLQ Gauntlet reads (the exchange itself is the user's, not created here).
+      args = { ...(native.arguments ?? {}), "x-queue-type": type };
+      if (args["x-dead-letter-exchange"] !== undefined) Object.assign(args, { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": dlq });
+    } else {
+      args = { "x-queue-type": type, "x-dead-letter-exchange": "", "x-dead-letter-routing-key": dlq };
+      // RabbitMQ dead-letters after delivery-limit + 1 deliveries; Gauntlet's maxDeliveryCount counts all of them.
+      if (type === "quorum" && spec.maxDeliveryCount !== undefined) args["x-delivery-limit"] = Math.max(0, spec.maxDeliveryCount - 1);
+    }
+    await ch.assertQueue(name, { durable: native?.durable ?? true, arguments: args });
     this.created.queues.push(name, dlq);
     return name;
   }

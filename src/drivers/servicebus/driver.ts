@@ -56,6 +56,10 @@ export class ServiceBusDriver implements Driver {
     this.namespace = await this.provisioner(entities);
   }
 
+  async describe(): Promise<Record<string, Record<string, unknown>>> {
+    return (await this.namespace?.describe?.()) ?? {};
+  }
+
   private client(timeoutInMs = 10_000): ServiceBusClient {
     if (!this.namespace) throw new DefiniteFailure("entities were not provisioned", "not-provisioned");
     const client = new ServiceBusClient(this.namespace.connectionString, { retryOptions: { maxRetries: 1, timeoutInMs } });

@@ -4,4 +4,6 @@ export interface ProvisionedNamespace {
   /** Logical entity or `topic` name → the name in the namespace. */
   name(logical: string): string;
   close(): Promise<void>;
+  /** Settings each address actually has, read back from the namespace (Driver.describe). */
+  describe?(): Promise<Record<string, Record<string, unknown>>>;
 }

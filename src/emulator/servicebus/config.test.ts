@@ -18,7 +18,7 @@ describe("lock tokens and ticks", () => {
 describe("config", () => {
   it("reads the official Config.json shape", () => {
     const entities = resolveEntities(loadConfigFile(join(import.meta.dirname, "../../../fixtures/servicebus/Config.json")));
-    expect(entities.map((e) => `${e.kind}:${e.name}`)).toEqual(["queue:orders", "topic:events"]);
+    expect(entities.map((e) => `${e.kind}:${e.name}`)).toEqual(["queue:orders", "queue:payments", "topic:events", "topic:notifications"]);
     const orders = entities[0]!;
     expect(orders.kind === "queue" && orders.settings).toMatchObject({ lockDurationMs: 5000, maxDeliveryCount: 3, duplicateDetectionMs: 20_000, defaultTtlMs: 3_600_000 });
   });

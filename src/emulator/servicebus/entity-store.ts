@@ -88,7 +88,9 @@ export class EntityQueue {
     const copy: StoredMessage = { seq: m.seq, amqp, enqueuedAt: m.enqueuedAt, expiresAt: Infinity, deliveries: m.deliveries, state: "active", size: m.size, deadLetterSource: source };
     copy.propertiesSet = { ...(m.propertiesSet ?? {}), ...typedValues(props) };
     if (m.annotationsSet) copy.annotationsSet = m.annotationsSet;
-    if (m.sessionId !== undefined) copy.sessionId = m.sessionId;
+    // A session entity's DLQ is not session-enabled: the copy keeps its group_id (the SDK's
+    // sessionId) but is dispatched to plain receivers, not held under a session nobody can accept.
+    if (m.sessionId !== undefined && this.settings.requiresSession) copy.sessionId = m.sessionId;
     this.messages.set(copy.seq, copy);
     this.nextSeq = Math.max(this.nextSeq, copy.seq + 1);
     this.makeReady(copy);

@@ -3,6 +3,7 @@ import { ServiceBusAdministrationClient } from "@azure/service-bus";
 import type { EntitySpec } from "../../core/entities.js";
 import type { ProvisionedNamespace } from "../../drivers/servicebus/namespace.js";
 import { startServiceBusEmulator } from "../../emulator/servicebus/index.js";
+import { describeModels, withNative } from "./native.js";
 
 /**
  * How long the per-scenario emulator holds an accept-next-session open when no session is free:
@@ -11,10 +12,10 @@ import { startServiceBusEmulator } from "../../emulator/servicebus/index.js";
  */
 export const SCENARIO_SESSION_WAIT_MS = 50;
 
-/** One embedded emulator per scenario, started with exactly its entities (in milliseconds). */
+/** One embedded emulator per scenario, started with exactly its entities (in milliseconds) and a plan's native settings. */
 export async function emulatorNamespace(entities: readonly EntitySpec[]): Promise<ProvisionedNamespace> {
-  const emulator = await startServiceBusEmulator({ entities: [...entities], sessionWaitCapMs: SCENARIO_SESSION_WAIT_MS });
-  return { connectionString: emulator.connectionString, name: (n) => n, close: () => emulator.stop() };
+  const emulator = await startServiceBusEmulator({ entities: entities.map(withNative), sessionWaitCapMs: SCENARIO_SESSION_WAIT_MS });
+  return { connectionString: emulator.connectionString, name: (n) => n, close: () => emulator.stop(), describe: async () => describeModels(emulator.entities) };
 }
 
 const ms = (n: number) => `PT${(n / 1000).toFixed(3)}S`;

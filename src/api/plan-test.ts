@@ -1,0 +1,55 @@
+import type { PlanRunInfo } from "../core/run.js";
+import { UsageError } from "../core/errors.js";
+import { checkBroker } from "../environments/start.js";
+import { redact } from "../environments/url.js";
+import { type PlanInput, type ResolvedPlan, checkPlanBroker, resolvePlan, validatePlan } from "../plans/index.js";
+import { shellQuote } from "../report/shell-quote.js";
+import type { ResolvedTest } from "./check-test.js";
+
+/** How a plan is run: flags that override the plan's own broker and workload. */
+export interface PlanRunOptions {
+  /** Broker URL (default: the plan's `broker`). */
+  broker?: string;
+  runs?: number;
+  seed?: number;
+  out?: string;
+  shrinkBudgetSeconds?: number;
+  /** The plan file, for the rerun command and the report. */
+  file?: string;
+}
+
+/** Property runs per claim when neither the plan nor the caller says. */
+export const PLAN_DEFAULT_RUNS = 10;
+
+/** Is this object a plan (`gauntlet: "plan"`) rather than a test? */
+export function isPlan(x: unknown): x is PlanInput {
+  return typeof x === "object" && x !== null && (x as { gauntlet?: unknown }).gauntlet === "plan";
+}
+
+const isInt = (n: number | undefined, min: number, max: number) => n === undefined || (Number.isInteger(n) && n >= min && n <= max);
+
+/** A plan (validated, exit 3 on any bad field) as the resolved test run() executes, with what the report says about it. */
+export function planTest(input: unknown, options: PlanRunOptions = {}): { t: ResolvedTest; resolved: ResolvedPlan; info: PlanRunInfo; command: string } {
+  const plan = validatePlan(input, options.file ?? "plan");
+  const broker = options.broker ?? plan.broker;
+  if (!broker) throw new UsageError("--broker: this plan names no broker", `add --broker (e.g. ${plan.family === "servicebus" ? "servicebus-emulator://" : "amqp://127.0.0.1:5672"}) or "broker" in the plan`);
+  checkPlanBroker(plan, broker);
+  checkBroker(broker, []);
+  if (!isInt(options.runs, 1, 1_000_000)) throw new UsageError(`--runs: ${String(options.runs)} is not a whole number from 1 to 1000000`, "e.g. --runs 10");
+  if (!isInt(options.seed, -(2 ** 31), 2 ** 31 - 1)) throw new UsageError(`--seed: ${String(options.seed)} is not a 32-bit integer`, "e.g. --seed 42");
+  const resolved = resolvePlan(plan);
+  const runs = options.runs ?? plan.workload?.runs ?? PLAN_DEFAULT_RUNS;
+  const seed = options.seed ?? plan.workload?.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const onMemory = broker.startsWith("memory:");
+  const t: ResolvedTest = { broker, suites: resolved.suites, runs, seed, faults: [], shrinkBudgetSeconds: options.shrinkBudgetSeconds ?? (onMemory ? 86_400 : 60), out: options.out ?? "reports" };
+  const info: PlanRunInfo = {
+    ...(options.file ? { file: options.file } : {}),
+    ...(plan.name ? { name: plan.name } : {}),
+    family: plan.family,
+    claims: resolved.claims.map((c, i) => ({ suite: resolved.suites[i]!.name, claim: { ...c.claim }, because: c.because })),
+    unchecked: resolved.unchecked,
+    notHonoured: plan.notHonoured ?? [],
+  };
+  const command = ["npx gauntlet run --plan", shellQuote(options.file ?? "PLAN.json"), "--broker", shellQuote(redact(broker)), "--seed", String(seed), "--runs", String(runs)].join(" ");
+  return { t, resolved, info, command };
+}
