@@ -9,6 +9,9 @@ import { isPartitionKind, planPartition } from "./partition.js";
 /** Every fault a cluster offers. */
 export const CLUSTER_FAULTS: readonly FaultName[] = [...PARTITION_FAULTS, ...PROCESS_FAULTS, ...LEADER_FAULTS];
 
+/** How long a kill/restart window's end waits for the broker to name a new leader (read while the node is down). */
+const ELECTION_WAIT_MS = 5_000;
+
 /** The node a plain kill/pause/restart hits: `params.node`, else one derived from the window start (replayable). */
 function nodeOf(step: FaultStep, n: number): number {
   const pick = step.params?.node ?? Math.floor(step.atMs / 7);
@@ -33,8 +36,14 @@ export function clusterFaults(control: ClusterControl): FaultInjector {
     open.add(fault);
     return { ...(fault.detail ? { detail: fault.detail } : {}), stop: async () => (open.delete(fault) ? fault.stop() : undefined) };
   };
-  const withLeader = async (before: number | undefined) => {
-    const after = await control.leader().catch(() => undefined);
+  /** The leader after a window; `waitMs` > 0 waits that long for one to be elected (a node is down). */
+  const withLeader = async (before: number | undefined, waitMs = 0) => {
+    const deadline = Date.now() + waitMs;
+    let after = await control.leader().catch(() => undefined);
+    while (after === undefined && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      after = await control.leader().catch(() => undefined);
+    }
     return { leaderBefore: before === undefined ? null : names[before], leaderAfter: after === undefined ? null : names[after], leaderChanged: before !== undefined && after !== undefined && before !== after };
   };
   return {
@@ -71,7 +80,7 @@ export function clusterFaults(control: ClusterControl): FaultInjector {
       return track({
         detail,
         stop: async () => {
-          const during = await withLeader(leaderBefore);
+          const during = await withLeader(leaderBefore, ELECTION_WAIT_MS);
           await control.start(i);
           return during;
         },

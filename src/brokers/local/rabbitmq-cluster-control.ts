@@ -57,11 +57,17 @@ export function rabbitMqClusterControl(state: RabbitMqClusterState, persist: () 
     resume: (i) => signalGroup(state.nodes[i]!.pid, "SIGCONT"),
     running: (i) => alive(state.nodes[i]!.pid),
     async leader() {
-      const queues = await reachable((api) => api.queues());
-      const main = (queues ?? []).filter((q) => q.name.startsWith("gauntlet.") && !q.name.endsWith(".dlq"));
-      const leader = main.map((q) => q.leader ?? q.node).find((x) => x !== undefined);
-      const index = state.nodes.findIndex((n) => n.name === leader);
-      return index >= 0 ? index : undefined;
+      // A node's management view lags (statistics are collected every second, and a node that
+      // just rejoined or saw its peer die may list no leader, or a dead one): the first live
+      // node whose view names a running leader answers.
+      const leaderIn = async (api: (typeof apis)[number]) => {
+        const main = (await api.queues()).filter((q) => q.name.startsWith("gauntlet.") && !q.name.endsWith(".dlq"));
+        const name = main.map((q) => q.leader ?? q.node).find((x) => x !== undefined);
+        const index = state.nodes.findIndex((n) => n.name === name);
+        if (index < 0 || !alive(state.nodes[index]!.pid)) throw new Error("no live leader in this view");
+        return index;
+      };
+      return reachable(leaderIn);
     },
     async settle() {
       const merged = async () => {
