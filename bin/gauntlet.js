@@ -50,30 +50,49 @@ function reRunUnderNode24() {
     }
   }
   watchNpx(() => child.kill("SIGTERM"));
-  const tempDirs = collectTempDirs(child.stdio[3]);
+  const { dirs: tempDirs, pids: helperPids } = collectTempDirs(child.stdio[3]);
   child.once("error", (err) => {
     process.stderr.write(`gauntlet: cannot start Node 24 (${join(binDir, "node")}): ${err.message}\n`);
     process.exit(4);
   });
-  child.once("exit", (code, signal) => {
-    // a child that was SIGKILLed could not remove its temp dirs; it announced them (src/core/temp-dirs.ts)
+  child.once("exit", async (code, signal) => {
+    // A child that was SIGKILLed could not remove its temp dirs; it announced them, and the
+    // processes that may still write into them (src/core/temp-dirs.ts): once those are gone
+    // (their own watchdogs stop them within milliseconds; 5 s at most), the dirs go.
+    if (signal) {
+      const deadline = Date.now() + 5_000;
+      while ([...helperPids].some(running) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    }
     for (const dir of tempDirs) if (basename(dir).startsWith("gauntlet-")) rmSync(dir, { recursive: true, force: true });
     process.exit(code ?? 128 + (constants.signals[signal] ?? 0));
   });
 }
 
-/** The temp dirs the re-run process announces on the pipe, one `+PATH` line each. */
+/** A live (not zombie) process. */
+function running(pid) {
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+/** What the re-run process announces on the pipe: temp dirs (`+PATH` lines) and the processes writing into them (`!PID`). */
 function collectTempDirs(pipe) {
   const dirs = new Set();
+  const pids = new Set();
   let pending = "";
   pipe.setEncoding("utf8");
   pipe.on("error", () => {});
   pipe.on("data", (chunk) => {
     const lines = (pending + chunk).split("\n");
     pending = lines.pop();
-    for (const line of lines) if (line.startsWith("+")) dirs.add(line.slice(1));
+    for (const line of lines) {
+      if (line.startsWith("+")) dirs.add(line.slice(1));
+      else if (line.startsWith("!")) pids.add(Number(line.slice(1)));
+    }
   });
-  return dirs;
+  return { dirs, pids };
 }
 
 async function runHere() {
@@ -110,7 +129,7 @@ async function watchTheShim() {
   const { Socket } = await import("node:net");
   const pipe = new Socket({ fd, readable: true, writable: true });
   pipe.on("data", () => {}).on("error", () => {});
-  globalThis[Symbol.for("gauntlet.shim.tempDirs")] = { announce: (path) => pipe.write(`+${path}\n`) };
+  globalThis[Symbol.for("gauntlet.shim.tempDirs")] = { announce: (path) => pipe.write(`+${path}\n`), announceProcess: (pid) => pipe.write(`!${pid}\n`) };
   pipe.once("close", () => process.kill(process.pid, "SIGTERM"));
   pipe.unref();
 }

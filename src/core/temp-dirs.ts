@@ -10,9 +10,19 @@ const SHIM_SINK = Symbol.for("gauntlet.shim.tempDirs");
 
 interface TempDirSink {
   announce(path: string): void;
+  announceProcess?(pid: number): void;
 }
 
 /** Ask the supervisor (if any) to remove `path` should this process die before it does. */
 export function announceTempDir(path: string): void {
   (globalThis as { [SHIM_SINK]?: TempDirSink })[SHIM_SINK]?.announce(path);
+}
+
+/**
+ * A process of ours that may still write into an announced temp dir after this one dies (a
+ * handler process finishing its last write before its watchdog stops it): the supervisor waits
+ * for it to end before removing the dirs, so the dir is not re-created behind its back.
+ */
+export function announceProcess(pid: number | undefined): void {
+  if (pid !== undefined) (globalThis as { [SHIM_SINK]?: TempDirSink })[SHIM_SINK]?.announceProcess?.(pid);
 }

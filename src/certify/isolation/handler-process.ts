@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { announceProcess } from "../../core/temp-dirs.js";
 import { readFileSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -35,6 +36,7 @@ export interface ProcessHooks {
  */
 export function runHandlerProcess<T>(job: HandlerJob, hooks: ProcessHooks = {}): Promise<ProcessOutcome<T>> {
   const child = spawn(process.execPath, [CHILD, JSON.stringify(job)], { stdio: ["pipe", 2, "inherit", "pipe"] });
+  announceProcess(child.pid);
   child.stdin!.on("error", () => {}); // a watchdog pipe: never written, closed when we are done
   let loaded: LoadedInfo | undefined;
   let final: { tag: string; body: unknown } | undefined;
