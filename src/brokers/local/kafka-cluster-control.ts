@@ -76,7 +76,9 @@ export function kafkaClusterControl(state: KafkaClusterState, persist: () => Pro
       const parts = await fromLiveNode(gauntletPartitions);
       const first = [...(parts ?? [])].sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition).find((p) => p.leader >= 0);
       const index = first ? byId(first.leader) : -1;
-      return index >= 0 ? index : undefined;
+      // A dead node still named leader is metadata the controller has not updated yet (it fences
+      // a broker only after broker.session.timeout.ms): no leader yet, not the old one.
+      return index >= 0 && alive(state.nodes[index]!.pid) ? index : undefined;
     },
     async partitionObserved() {
       for (const node of state.nodes) {
