@@ -65,6 +65,36 @@ describe("AMQP 0-9-1 protocol faults on RabbitMQ (issue 17)", () => {
     expect(lost.some(([o, i]) => came(o, i))).toBe(true);
   }, 90_000);
 
+  /** Each send's latency, ms (invoke to completion, per process). */
+  const sendLatencies = (out: string): number[] => {
+    const open = new Map<string, number>();
+    const out_: number[] = [];
+    for (const o of history(out) as { f: string; type: string; process: string; time: number }[]) {
+      if (o.f !== "send") continue;
+      if (o.type === "invoke") open.set(o.process, o.time);
+      else if (open.has(o.process)) (out_.push((o.time - open.get(o.process)!) / 1e6), open.delete(o.process));
+    }
+    return out_;
+  };
+
+  it("connection-blocked (a memory alarm) holds the publisher for the window's delay, and loses nothing: exit 0", () => {
+    const out = tempDir();
+    const r = gauntlet(["run", "--broker", node.url, "at-least-once", "--faults", "connection-blocked", "--runs", "5", "--seed", "1", "--out", out, "--no-progress"]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(fired(out, "connection-blocked")).toBeGreaterThan(0);
+    const delays = history(out).filter((o) => o.f === "fault" && o.type === "ok" && o.value.phase === "stop" && o.value.detail?.fired > 0).map((o) => o.value.detail.delay as number);
+    // The blocked publish completes only after the broker "reads" again.
+    expect(Math.max(...sendLatencies(out))).toBeGreaterThanOrEqual(Math.min(...delays));
+  }, 90_000);
+
+  it("channel-close 541 on a publish: the send is reported indeterminate (channel closed), resent, nothing lost: exit 0", () => {
+    const out = tempDir();
+    const r = gauntlet(["run", "--broker", node.url, "at-least-once", "--faults", "channel-close", "--runs", "5", "--seed", "1", "--out", out, "--no-progress"]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(fired(out, "channel-close")).toBeGreaterThan(0);
+    expect(history(out).some((o) => o.f === "send" && o.type === "info" && /channel closed/.test(String((o as { error?: string }).error)))).toBe(true);
+  }, 90_000);
+
   it("refuses a fault AMQP has no frame for, and a trigger that can never match (exit 3)", () => {
     const r = gauntlet(["run", "--broker", node.url, "idempotent-producer", "--faults", "lost-produce-response", "--runs", "1", "--out", tempDir()]);
     expect(r.code).toBe(3);

@@ -88,6 +88,13 @@ describe("Kafka protocol faults (issue 17)", () => {
     expect(fired(out, "lost-commit-response") + fired(out, "coordinator-loading")).toBeGreaterThan(0);
   }, 90_000);
 
+  it("REBALANCE_IN_PROGRESS answers to consumers' heartbeats make them rejoin their group, and lose nothing: exit 0", () => {
+    const out = tempDir();
+    const r = run(`${url}?idempotent=true`, "rebalance-in-progress", out);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(fired(out, "rebalance-in-progress")).toBeGreaterThan(0);
+  }, 90_000);
+
   it("refuses a fault Kafka has no frame for (exit 3) and a proxy that cannot bind (exit 4)", async () => {
     const r = run(url, "lost-confirm", tempDir());
     expect(r.code).toBe(3);

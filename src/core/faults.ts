@@ -48,10 +48,13 @@ export const FAULTS = {
   "lost-confirm": { kind: "protocol", protocol: "amqp-0-9-1", summary: "AMQP: the nth publisher confirm (basic.ack/nack to a publisher) is dropped and its connection closed", defaults: { nth: 1 } },
   "delayed-confirm": { kind: "protocol", protocol: "amqp-0-9-1", summary: "AMQP: the nth publisher confirm is held back delay ms", defaults: { nth: 1, delay: 200 } },
   "lost-consumer-ack": { kind: "protocol", protocol: "amqp-0-9-1", summary: "AMQP: the nth consumer basic.ack is dropped on its way to the broker and the connection closed", defaults: { nth: 1 } },
+  "connection-blocked": { kind: "protocol", protocol: "amqp-0-9-1", summary: "AMQP: at the nth basic.publish the broker sends connection.blocked and reads nothing from the connection for delay ms, then connection.unblocked (a memory or disk alarm)", defaults: { nth: 1, delay: 2000 } },
+  "channel-close": { kind: "protocol", protocol: "amqp-0-9-1", summary: "AMQP: the nth basic.publish is not stored; the broker closes its channel with channel.close code (541 INTERNAL_ERROR, or 406 PRECONDITION_FAILED) and the client's later frames on it are ignored until it confirms the close", defaults: { nth: 1, code: 541 } },
   "lost-produce-response": { kind: "protocol", protocol: "kafka", summary: "Kafka: the nth Produce response is dropped and the connection closed (the append happened)", defaults: { nth: 1 } },
   "lost-commit-response": { kind: "protocol", protocol: "kafka", summary: "Kafka: the nth OffsetCommit response is dropped and the connection closed (the commit happened); consumers go through the proxy too", defaults: { nth: 1 } },
   "coordinator-loading": { kind: "protocol", protocol: "kafka", summary: "Kafka: the nth OffsetCommit request and count-1 after it are answered COORDINATOR_LOAD_IN_PROGRESS, not forwarded; consumers go through the proxy too", defaults: { nth: 1, count: 1 } },
   "produce-timed-out": { kind: "protocol", protocol: "kafka", summary: "Kafka: the nth Produce response is replaced by REQUEST_TIMED_OUT (the append happened; the client is told it did not)", defaults: { nth: 1 } },
+  "rebalance-in-progress": { kind: "protocol", protocol: "kafka", summary: "Kafka: the nth Heartbeat request and count-1 after it are answered REBALANCE_IN_PROGRESS, not forwarded: the consumer rejoins its group; consumers go through the proxy too", defaults: { nth: 1, count: 1 } },
   "not-leader": { kind: "protocol", protocol: "kafka", summary: "Kafka: the nth Produce request and count-1 after it are answered NOT_LEADER_OR_FOLLOWER, not forwarded", defaults: { nth: 1, count: 1 } },
 } as const satisfies Record<string, FaultInfo>;
 
@@ -77,6 +80,9 @@ export const PROTOCOL_FAULTS = ofKind("protocol");
 /** The protocol faults acting on one wire protocol. */
 export const protocolFaultsOf = (protocol: FaultProtocol): readonly FaultName[] => PROTOCOL_FAULTS.filter((n) => (FAULTS[n] as FaultInfo).protocol === protocol);
 
+/** The channel.close reply codes `channel-close` may send: 406 PRECONDITION_FAILED, 541 INTERNAL_ERROR. */
+export const CHANNEL_CLOSE_CODES: readonly number[] = [406, 541];
+
 /**
  * Why a protocol fault step's trigger can never match (a count below 1, a parameter the fault
  * does not have), or undefined when it can. Counts and tags are whole numbers from 1.
@@ -90,6 +96,7 @@ export function protocolStepProblem(step: Pick<FaultStep, "name" | "params">): s
     if (!keys.includes(key)) return `${step.name} has no parameter "${key}" (it has ${keys.join(", ")})`;
     const min = key === "delay" ? 0 : 1;
     if (!Number.isInteger(value) || value < min) return `${step.name}: ${key} ${value} can never match a frame (a whole number from ${min})`;
+    if (key === "code" && !CHANNEL_CLOSE_CODES.includes(value)) return `${step.name}: code ${value} is not a channel error the broker sends here (${CHANNEL_CLOSE_CODES.join(" or ")})`;
   }
   return undefined;
 }

@@ -33,6 +33,9 @@ const PARAMS: Partial<Record<FaultName, Record<string, [number, number]>>> = {
   "produce-timed-out": { nth: [1, 3] },
   "coordinator-loading": { nth: [1, 3], count: [1, 5] },
   "not-leader": { nth: [1, 3], count: [1, 5] },
+  "connection-blocked": { nth: [1, 3], delay: [100, 3000] },
+  "channel-close": { nth: [1, 3] },
+  "rebalance-in-progress": { nth: [1, 2], count: [1, 3] },
 };
 
 function stepArbitrary(names: readonly FaultName[], horizonMs: number, minWindowMs: number): fc.Arbitrary<FaultStep> {

@@ -39,7 +39,7 @@ export async function startKafkaEnvironment(redacted: string, url: URL, options:
 }
 
 /** Protocol faults on frames only consumers send or receive: consumers go behind the proxy too. */
-const CONSUMER_FRAMES: readonly string[] = ["lost-commit-response", "coordinator-loading"];
+const CONSUMER_FRAMES: readonly string[] = ["lost-commit-response", "coordinator-loading", "rebalance-in-progress"];
 
 /**
  * Faults need a node Gauntlet started (`gauntlet brokers up kafka`): its PROXIED listener is

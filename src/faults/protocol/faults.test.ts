@@ -13,6 +13,9 @@ describe("protocol fault steps", () => {
     expect(ruleFor({ name: "lost-confirm", atMs: 0, durationMs: 10, params: { tag: 7 } })).toMatchObject({ dir: "to-client", kinds: ["basic.ack", "basic.nack"], tag: 7, action: { do: "drop-close" } });
     expect(ruleFor({ name: "lost-consumer-ack", atMs: 0, durationMs: 10, params: { nth: 2 } })).toMatchObject({ dir: "to-broker", kinds: ["basic.ack"], nth: 2 });
     expect(ruleFor({ name: "not-leader", atMs: 0, durationMs: 10, params: { count: 4 } })).toMatchObject({ dir: "to-broker", kinds: ["Produce"], count: 4, action: { do: "answer" } });
+    expect(ruleFor({ name: "rebalance-in-progress", atMs: 0, durationMs: 10, params: { count: 2 } })).toMatchObject({ dir: "to-broker", kinds: ["Heartbeat"], count: 2, action: { do: "answer" } });
+    expect(ruleFor({ name: "connection-blocked", atMs: 0, durationMs: 10, params: { delay: 50 } })).toMatchObject({ dir: "to-broker", kinds: ["basic.publish"], action: { do: "hold", ms: 50 } });
+    expect(ruleFor({ name: "channel-close", atMs: 0, durationMs: 10, params: { nth: 3 } })).toMatchObject({ dir: "to-broker", kinds: ["basic.publish"], nth: 3, action: { do: "close-channel" } });
   });
 
   it("names a trigger that can never match, and a fault of the other protocol (exit 3)", () => {
@@ -20,6 +23,8 @@ describe("protocol fault steps", () => {
     expect(protocolStepProblem({ name: "not-leader", params: { count: 1.5 } })).toMatch(/count 1.5 can never match/);
     expect(protocolStepProblem({ name: "lost-produce-response", params: { tag: 1 } })).toMatch(/no parameter "tag"/);
     expect(protocolStepProblem({ name: "latency", params: { latency: 0 } })).toBeUndefined();
+    expect(protocolStepProblem({ name: "channel-close", params: { code: 500 } })).toMatch(/code 500 is not a channel error.*406 or 541/);
+    expect(protocolStepProblem({ name: "channel-close", params: { code: 406 } })).toBeUndefined();
     expect(protocolStepProblem({ name: "delayed-confirm", params: { delay: 0, tag: 1 } })).toBeUndefined();
     const err = (() => {
       try {
@@ -30,6 +35,6 @@ describe("protocol fault steps", () => {
     })();
     expect(err).toBeInstanceOf(UsageError);
     expect(err!.message).toMatch(/lost-confirm: the kafka protocol has no such frame/);
-    expect(err!.fix).toMatch(/lost-produce-response, lost-commit-response, coordinator-loading, produce-timed-out, not-leader/);
+    expect(err!.fix).toMatch(/lost-produce-response, lost-commit-response, coordinator-loading, produce-timed-out, rebalance-in-progress, not-leader/);
   });
 });

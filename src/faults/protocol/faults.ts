@@ -1,6 +1,7 @@
 import { UsageError } from "../../core/errors.js";
 import { FAULTS, type FaultInjector, type FaultName, type FaultProtocol, type FaultScope, type FaultStep, protocolFaultsOf, protocolStepProblem } from "../../core/faults.js";
-import { KAFKA_ERRORS, commitErrorResponse, produceErrorResponse, produceResponseWithError } from "./kafka-answers.js";
+import { REPLY_TEXT, channelClose, connectionBlocked, connectionUnblocked } from "./amqp-answers.js";
+import { KAFKA_ERRORS, commitErrorResponse, heartbeatErrorResponse, produceErrorResponse, produceResponseWithError } from "./kafka-answers.js";
 import { type StartedProtocolProxy, startProtocolProxy } from "./proxy.js";
 import type { RuleSpec } from "./rules.js";
 
@@ -17,6 +18,14 @@ export function ruleFor(step: FaultStep): RuleSpec {
       return { ...base, dir: "to-client", kinds: CONFIRMS, action: { do: "delay", ms: p.delay ?? 200 } };
     case "lost-consumer-ack":
       return { ...base, dir: "to-broker", kinds: ["basic.ack"], action: { do: "drop-close" } };
+    case "connection-blocked":
+      return { ...base, dir: "to-broker", kinds: ["basic.publish"], action: { do: "hold", ms: p.delay ?? 2000, notice: connectionBlocked("low on memory (injected by gauntlet)"), resume: connectionUnblocked() } };
+    case "channel-close": {
+      const code = p.code ?? 541;
+      return { ...base, dir: "to-broker", kinds: ["basic.publish"], action: { do: "close-channel", close: (channel) => channelClose(channel, code, REPLY_TEXT[code] ?? `${code}`, [60, 40]) } };
+    }
+    case "rebalance-in-progress":
+      return { ...base, count: p.count ?? 1, dir: "to-broker", kinds: ["Heartbeat"], action: { do: "answer", reply: (f) => heartbeatErrorResponse(f.raw, KAFKA_ERRORS.REBALANCE_IN_PROGRESS) } };
     case "lost-produce-response":
       return { ...base, dir: "to-client", kinds: ["Produce"], action: { do: "drop-close" } };
     case "lost-commit-response":

@@ -1,7 +1,7 @@
 /**
- * Error answers the proxy sends in the broker's place: a Produce response (versions 3–8) or an
- * OffsetCommit response (versions 2–5), the non-flexible ones kafkajs speaks, giving every
- * partition of the request one error code.
+ * Error answers the proxy sends in the broker's place: a Produce response (versions 3–8), an
+ * OffsetCommit response (versions 2–5) or a Heartbeat response (versions 0–3), the non-flexible
+ * ones kafkajs speaks, giving every partition of the request one error code.
  */
 
 /** Kafka error codes the protocol faults answer with. */
@@ -144,5 +144,17 @@ export function commitErrorResponse(request: Buffer, errorCode: number): Buffer 
   }
   const out = Buffer.concat(parts);
   out.writeInt32BE(out.length - 4, 0);
+  return out;
+}
+
+/** A Heartbeat response to `request` (versions 0–3) with `errorCode`; undefined for flexible versions. */
+export function heartbeatErrorResponse(request: Buffer, errorCode: number): Buffer | undefined {
+  const version = request.readInt16BE(6);
+  if (version < 0 || version > 3) return undefined;
+  const out = Buffer.alloc(version >= 1 ? 14 : 10);
+  out.writeInt32BE(out.length - 4, 0);
+  out.writeInt32BE(request.readInt32BE(8), 4); // correlation id
+  if (version >= 1) out.writeInt32BE(0, 8); // throttle time
+  out.writeInt16BE(errorCode, out.length - 2);
   return out;
 }

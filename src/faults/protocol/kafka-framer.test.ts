@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { KafkaConnection } from "./kafka-framer.js";
-import { commitErrorResponse, commitPartitions, produceErrorResponse, producePartitions, produceResponseWithError } from "./kafka-answers.js";
+import { commitErrorResponse, commitPartitions, heartbeatErrorResponse, produceErrorResponse, producePartitions, produceResponseWithError } from "./kafka-answers.js";
 
 const str = (s: string | null) => {
   if (s === null) return Buffer.from([0xff, 0xff]);
@@ -81,6 +81,19 @@ describe("OffsetCommit answers", () => {
     expect([answer.readInt32BE(4), answer.readInt32BE(8), answer.readInt32BE(12)]).toEqual([9, 0, 1]);
     expect([answer.readInt32BE(23), answer.readInt16BE(27), answer.readInt32BE(29), answer.readInt16BE(33)]).toEqual([1, 14, 4, 14]);
     expect(commitErrorResponse(request(8, 2, 9, v2), 14)!.readInt32BE(8)).toBe(1); // v2: no throttle time
+  });
+});
+
+describe("Heartbeat answers", () => {
+  // Heartbeat v3 (kafkajs's highest): group, generation, member, group instance id.
+  const body = Buffer.concat([str("g"), i32(3), str("member-1"), str(null)]);
+  it("answers v3 and v0 with the error and the request's correlation id; flexible versions are forwarded", () => {
+    const v3 = heartbeatErrorResponse(request(12, 3, 77, body), 27)!;
+    expect(v3.length).toBe(4 + 4 + 4 + 2);
+    expect([v3.readInt32BE(0), v3.readInt32BE(4), v3.readInt32BE(8), v3.readInt16BE(12)]).toEqual([10, 77, 0, 27]);
+    const v0 = heartbeatErrorResponse(request(12, 0, 5, body), 27)!;
+    expect([v0.length, v0.readInt32BE(4), v0.readInt16BE(8)]).toEqual([10, 5, 27]);
+    expect(heartbeatErrorResponse(request(12, 4, 5, body), 27)).toBeUndefined();
   });
 });
 

@@ -82,8 +82,9 @@ export async function startProtocolProxy(options: ProtocolProxyOptions): Promise
       });
     }
     const decode = decoders(options.protocol);
-    pump(client, broker, "to-broker", decode["to-broker"], rules, { bytes, read }, close);
-    pump(broker, client, "to-client", decode["to-client"], rules, { bytes, read }, close);
+    const closingChannels: ClosingChannels = new Map();
+    pump(client, broker, "to-broker", decode["to-broker"], rules, { bytes, read }, close, closingChannels);
+    pump(broker, client, "to-client", decode["to-client"], rules, { bytes, read }, close, closingChannels);
   });
   const [host, port] = hostPort(options.listen);
   await new Promise<void>((resolve, reject) => {
@@ -119,8 +120,34 @@ export async function startProtocolProxy(options: ProtocolProxyOptions): Promise
   };
 }
 
+/** AMQP channels of one connection the proxy closed on both sides: which side's close-ok is still owed. */
+type ClosingChannels = Map<number, Record<Direction, boolean>>;
+
+/**
+ * Whether a frame on a channel the proxy closed is dropped: everything a side sends on it, up to
+ * and including its channel.close-ok, which answers the proxy's close, not the other side's.
+ */
+function droppedOnClosingChannel(closing: ClosingChannels, dir: Direction, frame: FrameView): boolean {
+  const owed = frame.channel !== undefined ? closing.get(frame.channel) : undefined;
+  if (!owed?.[dir]) return false;
+  if (frame.kind === "channel.close-ok") {
+    owed[dir] = false;
+    if (!owed["to-broker"] && !owed["to-client"]) closing.delete(frame.channel!);
+  }
+  return true;
+}
+
 /** Forward from → to frame by frame, applying rules; keeps order (a delay holds what follows). */
-function pump(from: Socket, to: Socket, dir: Direction, decode: Decoder, rules: Set<ArmedRule>, counts: Record<"bytes" | "read", Record<Direction, number>>, close: () => void): void {
+function pump(
+  from: Socket,
+  to: Socket,
+  dir: Direction,
+  decode: Decoder,
+  rules: Set<ArmedRule>,
+  counts: Record<"bytes" | "read", Record<Direction, number>>,
+  close: () => void,
+  closingChannels: ClosingChannels,
+): void {
   const { bytes, read } = counts;
   const back = dir === "to-broker" ? from : to; // where answers to a request go: the client
   let queue: Promise<void> | undefined;
@@ -153,6 +180,7 @@ function pump(from: Socket, to: Socket, dir: Direction, decode: Decoder, rules: 
       batch = [];
     };
     for (const frame of frames) {
+      if (closingChannels.size && droppedOnClosingChannel(closingChannels, dir, frame)) continue;
       const rule = rules.size ? [...rules].find((r) => r.hits(dir, frame)) : undefined;
       if (!rule) {
         batch.push(frame.raw);
@@ -170,6 +198,18 @@ function pump(from: Socket, to: Socket, dir: Direction, decode: Decoder, rules: 
         const ms = action.ms;
         queue = (queue ?? Promise.resolve()).then(() => new Promise((r) => setTimeout(r, ms)));
         batch.push(frame.raw);
+      } else if (action.do === "hold") {
+        const { ms, resume } = action;
+        if (!back.destroyed) back.write(action.notice);
+        queue = (queue ?? Promise.resolve()).then(() => new Promise((r) => setTimeout(r, ms))).then(() => void (back.destroyed || back.write(resume)));
+        batch.push(frame.raw);
+      } else if (action.do === "close-channel") {
+        const channel = frame.channel ?? 0;
+        const closeFrame = action.close(channel);
+        closingChannels.set(channel, { "to-broker": true, "to-client": true });
+        if (dir === "to-broker") write(closeFrame);
+        else if (!from.destroyed) from.write(closeFrame); // from is the broker
+        if (!back.destroyed) back.write(closeFrame);
       } else if (action.do === "answer") {
         const reply = action.reply(frame);
         if (!reply) batch.push(frame.raw);

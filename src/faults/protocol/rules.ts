@@ -17,11 +17,20 @@ export type RuleAction =
   | { do: "delay"; ms: number }
   | { do: "duplicate" }
   /** Do not forward; send these bytes back to the sender instead (an error answer); undefined: forward it. */
-  | { do: "answer"; reply: (frame: FrameView) => Buffer | undefined };
+  | { do: "answer"; reply: (frame: FrameView) => Buffer | undefined }
+  /** Tell the client `notice` now, hold this frame and everything after it ms, then tell it `resume` (a blocked connection). */
+  | { do: "hold"; ms: number; notice: Buffer; resume: Buffer }
+  /**
+   * AMQP: do not forward; close the frame's channel on both sides with `close(channel)` (a
+   * channel.close), and drop what either side sends on that channel until it confirms the close.
+   */
+  | { do: "close-channel"; close: (channel: number) => Buffer };
 
 /** A frame as rules see it. */
 export interface FrameView {
   kind: string;
+  /** AMQP: the channel the frame travels on. */
+  channel?: number;
   deliveryTag?: bigint;
   /** Kafka: the api version of the request (or of the request a response answers). */
   apiVersion?: number;
