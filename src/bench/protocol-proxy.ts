@@ -2,7 +2,7 @@ import type { BenchClient } from "../core/bench-client.js";
 import { UsageError } from "../core/errors.js";
 import { FAULTS, type FaultInfo } from "../core/faults.js";
 import { benchSupport } from "../environments/start.js";
-import { type StartedProtocolProxy, startProtocolProxy } from "../faults/protocol/proxy.js";
+import { type ProxyProtocol, type StartedProtocolProxy, startProtocolProxy } from "../faults/protocol/proxy.js";
 import type { MatrixRow, ProxyOverhead } from "./types.js";
 
 /**
@@ -11,7 +11,7 @@ import type { MatrixRow, ProxyOverhead } from "./types.js";
  */
 export async function openThroughProtocolProxy(raw: string): Promise<BenchClient> {
   const { broker, bench } = benchSupport(raw, "bench send-modes --protocol-proxy");
-  const protocol = broker.family.faults.map((f) => (FAULTS[f] as FaultInfo).protocol).find((p) => p !== undefined);
+  const protocol = broker.family.faults.map((f) => (FAULTS[f] as FaultInfo).protocol).find((p): p is ProxyProtocol => p === "amqp-0-9-1" || p === "kafka");
   if (!protocol || !bench.throughProxies) throw new UsageError(`--protocol-proxy: ${broker.scheme}:// has no protocol proxy`, "use amqp:// or kafka://");
   const proxies: StartedProtocolProxy[] = [];
   const stopAll = async () => void (await Promise.allSettled(proxies.map((p) => p.stop())));

@@ -10,8 +10,11 @@
  */
 export type FaultKind = "network" | "process" | "partition" | "leader" | "protocol";
 
-/** The wire protocol a protocol fault acts on (the proxy frames it). */
-export type FaultProtocol = "amqp-0-9-1" | "kafka";
+/**
+ * The wire protocol a protocol fault acts on: the proxy frames AMQP 0-9-1 and Kafka; AMQP 1.0
+ * faults act inside the embedded Service Bus emulator (its fault hooks), where the frames are.
+ */
+export type FaultProtocol = "amqp-0-9-1" | "kafka" | "amqp-1.0";
 
 /** One row of the fault table: what it does, and its parameters' defaults (see docs/faults.md). */
 export interface FaultInfo {
@@ -56,6 +59,13 @@ export const FAULTS = {
   "produce-timed-out": { kind: "protocol", protocol: "kafka", summary: "Kafka: the nth Produce response is replaced by REQUEST_TIMED_OUT (the append happened; the client is told it did not)", defaults: { nth: 1 } },
   "rebalance-in-progress": { kind: "protocol", protocol: "kafka", summary: "Kafka: the nth Heartbeat request and count-1 after it are answered REBALANCE_IN_PROGRESS, not forwarded: the consumer rejoins its group; consumers go through the proxy too", defaults: { nth: 1, count: 1 } },
   "not-leader": { kind: "protocol", protocol: "kafka", summary: "Kafka: the nth Produce request and count-1 after it are answered NOT_LEADER_OR_FOLLOWER, not forwarded", defaults: { nth: 1, count: 1 } },
+  "server-busy": { kind: "protocol", protocol: "amqp-1.0", summary: "Service Bus emulator: the window's next count sends are refused with com.microsoft:server-busy", defaults: { count: 1 } },
+  "delayed-disposition": { kind: "protocol", protocol: "amqp-1.0", summary: "Service Bus emulator: the window's next count settlements (complete, abandon, dead-letter) are applied but answered delay ms late", defaults: { count: 1, delay: 500 } },
+  "lost-disposition": { kind: "protocol", protocol: "amqp-1.0", summary: "Service Bus emulator: the window's next count settlements are applied but never answered (the SDK call times out)", defaults: { count: 1 } },
+  "credit-starved": { kind: "protocol", protocol: "amqp-1.0", summary: "Service Bus emulator: no link credit for the window: sends stall, receivers get nothing", defaults: {} },
+  "detach-links": { kind: "protocol", protocol: "amqp-1.0", summary: "Service Bus emulator: every link is force-detached (amqp:link:detach-forced) when the window opens; the SDK re-attaches", defaults: {} },
+  "drop-connections": { kind: "protocol", protocol: "amqp-1.0", summary: "Service Bus emulator: every client socket is destroyed without a close handshake when the window opens", defaults: {} },
+  "lose-locks": { kind: "protocol", protocol: "amqp-1.0", summary: "Service Bus emulator: every message lock held when the window opens expires at once (settling with it fails MessageLockLost)", defaults: {} },
 } as const satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof FAULTS;

@@ -19,7 +19,8 @@ export function checkBroker(raw: string, faults: readonly FaultName[] = []): Bro
     const fix = [available, family.faultsHint].filter(Boolean).join("; ") || "run without --faults";
     // A protocol fault of another protocol: say there is no such frame here.
     const foreign = missing.map((f) => (FAULTS[f] as FaultInfo).protocol).find((p) => p !== undefined);
-    const why = foreign ? ` (${foreign === "kafka" ? "a Kafka" : "an AMQP 0-9-1"} protocol fault: ${scheme}:// has no such frame)` : "";
+    const protocolName = { kafka: "a Kafka", "amqp-0-9-1": "an AMQP 0-9-1", "amqp-1.0": "a Service Bus emulator (AMQP 1.0)" } as const;
+    const why = foreign ? ` (${protocolName[foreign]} protocol fault: ${scheme}:// has no such frame)` : "";
     throw new UsageError(family.faults.length ? `--faults: ${missing.join(", ")} not available on ${scheme}://${why}` : `--faults: ${scheme}:// has no faults to inject`, fix);
   }
   return broker;

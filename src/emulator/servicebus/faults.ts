@@ -97,6 +97,11 @@ export class Faults {
     if (!on) this.target.restoreCredit();
   }
 
+  /** What armed hooks have not used yet: server-busy answers, disposition faults (a window's end reads how many fired). */
+  pending(): { serverBusy: number; dispositions: number } {
+    return { serverBusy: this.state.serverBusy, dispositions: Math.max(0, this.state.disposition?.remaining ?? 0) };
+  }
+
   /** Disarm every hook. */
   reset(): void {
     this.state.serverBusy = 0;

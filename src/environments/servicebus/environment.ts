@@ -2,15 +2,22 @@ import type { Driver, StartedEnvironment } from "../../core/driver.js";
 import type { FaultName } from "../../core/faults.js";
 import { UsageError } from "../../core/errors.js";
 import { ServiceBusDriver } from "../../drivers/servicebus/driver.js";
+import type { ServiceBusEmulator } from "../../emulator/servicebus/index.js";
+import { EMULATOR_FAULTS, emulatorFaults } from "./emulator-faults.js";
 import { cloudNamespace, emulatorNamespace } from "./namespace.js";
 import { probeServiceBus, serviceBusEndpoint } from "./probe.js";
 
 /** `servicebus-emulator://`: a fresh embedded emulator per scenario, with that scenario's entities. */
 export async function startEmulatorEnvironment(redacted: string, url: URL, options: { faults?: readonly FaultName[] } = {}): Promise<StartedEnvironment> {
   if ([...url.searchParams.keys()].length) throw new UsageError(`--broker: servicebus-emulator:// takes no options (got "${url.search}")`, "use servicebus-emulator://");
-  if (options.faults?.length) throw new UsageError("--faults: the embedded Service Bus emulator has its own fault hooks, not network faults yet", "run without --faults");
+  const unknown = (options.faults ?? []).filter((f) => !EMULATOR_FAULTS.includes(f));
+  if (unknown.length) throw new UsageError(`--faults: ${unknown.join(", ")} not available on servicebus-emulator:// (no proxy sits in front of the embedded emulator)`, `faults of the emulator's own hooks: ${EMULATOR_FAULTS.join(", ")} (docs/faults.md)`);
   const stop = async () => {};
-  return { url: redacted, connect: async (): Promise<Driver> => new ServiceBusDriver(emulatorNamespace), stop, [Symbol.asyncDispose]: stop };
+  if (!options.faults?.length) return { url: redacted, connect: async (): Promise<Driver> => new ServiceBusDriver(emulatorNamespace), stop, [Symbol.asyncDispose]: stop };
+  // Faults act on the emulator serving the scenario under way (one per scenario).
+  let current: ServiceBusEmulator | undefined;
+  const tracked = (entities: Parameters<typeof emulatorNamespace>[0]) => emulatorNamespace(entities, (e) => (current = e));
+  return { url: redacted, connect: async (): Promise<Driver> => new ServiceBusDriver(tracked), faults: emulatorFaults(() => current?.faults), stop, [Symbol.asyncDispose]: stop };
 }
 
 /**

@@ -1,13 +1,14 @@
 import type { EnvironmentFamily } from "../../core/environment.js";
 import { UsageError } from "../../core/errors.js";
+import { EMULATOR_FAULTS } from "./emulator-faults.js";
 import { startEmulatorEnvironment, startServiceBusEnvironment } from "./environment.js";
 
 /** servicebus-emulator://: a fresh embedded Service Bus emulator per scenario, driven by the real SDK. */
 export const serviceBusEmulatorFamily: EnvironmentFamily = {
   scheme: "servicebus-emulator",
   description: "embedded Azure Service Bus emulator",
-  faults: [],
-  faultsHint: "the embedded Service Bus emulator has its own fault hooks, not network faults yet; run without --faults",
+  faults: EMULATOR_FAULTS,
+  faultsHint: "the embedded emulator injects only the AMQP 1.0 faults of its own hooks; no proxy sits in front of it for network or process faults (use amqp:// or kafka:// for those)",
   validate(url) {
     if ([...url.searchParams.keys()].length) throw new UsageError(`--broker: servicebus-emulator:// takes no options (got "${url.search}")`, "use servicebus-emulator://");
   },

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { ServiceBusAdministrationClient } from "@azure/service-bus";
 import type { EntitySpec } from "../../core/entities.js";
 import type { ProvisionedNamespace } from "../../drivers/servicebus/namespace.js";
-import { startServiceBusEmulator } from "../../emulator/servicebus/index.js";
+import { type ServiceBusEmulator, startServiceBusEmulator } from "../../emulator/servicebus/index.js";
 import { describeModels, withNative } from "./native.js";
 
 /**
@@ -13,8 +13,9 @@ import { describeModels, withNative } from "./native.js";
 export const SCENARIO_SESSION_WAIT_MS = 50;
 
 /** One embedded emulator per scenario, started with exactly its entities (in milliseconds) and a plan's native settings. */
-export async function emulatorNamespace(entities: readonly EntitySpec[]): Promise<ProvisionedNamespace> {
+export async function emulatorNamespace(entities: readonly EntitySpec[], onStarted?: (emulator: ServiceBusEmulator) => void): Promise<ProvisionedNamespace> {
   const emulator = await startServiceBusEmulator({ entities: entities.map(withNative), sessionWaitCapMs: SCENARIO_SESSION_WAIT_MS });
+  onStarted?.(emulator);
   return { connectionString: emulator.connectionString, name: (n) => n, close: () => emulator.stop(), describe: async () => describeModels(emulator.entities) };
 }
 

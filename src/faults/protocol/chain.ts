@@ -1,5 +1,6 @@
-import { type FaultInjector, type FaultName, type FaultProtocol, type FaultScope, PROTOCOL_FAULTS } from "../../core/faults.js";
+import { type FaultInjector, type FaultName, type FaultScope, PROTOCOL_FAULTS } from "../../core/faults.js";
 import { combineInjectors, protocolFaults } from "./faults.js";
+import type { ProxyProtocol } from "./proxy.js";
 
 /** Proxies in front of a broker with the injector over them. */
 export interface ProxiedFaults {
@@ -17,7 +18,7 @@ export type ToxiproxyPart = (listen: string, upstream: string) => Promise<Proxie
  * faults, a protocol proxy alone for protocol faults, or both chained (client → toxiproxy →
  * protocol proxy → broker) so each fault acts where it can. Clients connect at `listen`.
  */
-export async function proxiesFor(options: { protocol: FaultProtocol; names: readonly FaultName[]; listen: string; upstream: string; scope: FaultScope; toxiproxy: ToxiproxyPart }): Promise<ProxiedFaults> {
+export async function proxiesFor(options: { protocol: ProxyProtocol; names: readonly FaultName[]; listen: string; upstream: string; scope: FaultScope; toxiproxy: ToxiproxyPart }): Promise<ProxiedFaults> {
   const isProtocol = (n: FaultName) => (PROTOCOL_FAULTS as readonly string[]).includes(n);
   const wantsProtocol = options.names.some(isProtocol);
   const wantsOthers = options.names.some((n) => !isProtocol(n));

@@ -2,7 +2,7 @@ import { UsageError } from "../../core/errors.js";
 import { FAULTS, type FaultInjector, type FaultName, type FaultProtocol, type FaultScope, type FaultStep, protocolFaultsOf, protocolStepProblem } from "../../core/faults.js";
 import { REPLY_TEXT, channelClose, connectionBlocked, connectionUnblocked } from "./amqp-answers.js";
 import { KAFKA_ERRORS, commitErrorResponse, heartbeatErrorResponse, produceErrorResponse, produceResponseWithError } from "./kafka-answers.js";
-import { type StartedProtocolProxy, startProtocolProxy } from "./proxy.js";
+import { type ProxyProtocol, type StartedProtocolProxy, startProtocolProxy } from "./proxy.js";
 import type { RuleSpec } from "./rules.js";
 
 const CONFIRMS = ["basic.ack", "basic.nack"];
@@ -54,7 +54,7 @@ export function checkProtocolStep(protocol: FaultProtocol, step: FaultStep): voi
  * its end (or healAll) disarms it and records whether the trigger matched; close() stops the proxy.
  */
 export async function protocolFaults(
-  protocol: FaultProtocol,
+  protocol: ProxyProtocol,
   listen: string,
   upstream: string,
   scope: FaultScope,
