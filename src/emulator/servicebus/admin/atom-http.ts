@@ -70,6 +70,7 @@ async function serve(admin: EntityAdmin, options: AtomOptions, req: IncomingMess
   const skip = Number(url.searchParams.get("$skip") ?? 0) || 0;
   const top = Number(url.searchParams.get("$top") ?? 100) || 100;
   const result = route(admin, req.method ?? "GET", path, body, req.headers["if-match"] === "*", skip, top);
+  if (process.env.GAUNTLET_EMULATOR_DEBUG) process.stderr.write(`emulator: admin ${req.method} ${url.pathname}${url.search} -> ${result.status}\n`);
   const scheme = (req.socket as { encrypted?: boolean }).encrypted ? "https" : "http";
   const base = `${scheme}://${req.headers.host ?? "localhost"}/`;
   const version = url.searchParams.get("api-version") ?? "2021-05";

@@ -24,6 +24,7 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: true,
   processEntities: true,
+  htmlEntities: true, // numeric character references (Go escapes a quote as &#39;)
 });
 
 /** The description element inside `<entry><content>` (e.g. QueueDescription); throws BadXml. */
