@@ -82,7 +82,7 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
       tlsUnavailable = (err as Error).message;
     }
   }
-  const admin = options.administration === false ? undefined : adminListener(atomHandler(ns, { keyName, key }), tls);
+  const admin = options.administration === false ? undefined : adminListener(atomHandler(ns, { keyName, key, onDeleted: (path) => server?.entityDeleted(path) }), tls);
   server = new EmulatorServer(ns, { keyName, key, faults: state, sessionWaitCapMs: options.sessionWaitCapMs ?? 5000, limits, admin });
   let port: number;
   try {

@@ -13,7 +13,16 @@ import { ServiceBusAdministrationClient } from "@azure/service-bus";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useEmulator } from "./sdk.test-helper.js";
 
-const codeOf = async (p: Promise<unknown>) => p.then(() => "ok", (e: { code?: string; statusCode?: number }) => `${e.statusCode} ${e.code}`);
+type Failure = { code?: string; statusCode?: number; message?: string; errors?: Failure[] };
+/** "status code" of a rejection; the SDK's retries wrap AMQP errors in an AggregateError. */
+const codeOf = async (p: Promise<unknown>): Promise<string> =>
+  p.then(
+    () => "ok",
+    (e: Failure) => {
+      const last = e.errors?.at(-1) ?? e;
+      return last.code ? `${last.statusCode} ${last.code}` : `error: ${last.message}`;
+    },
+  );
 
 describe("ServiceBusAdministrationClient against the emulator", () => {
   const f = useEmulator([{ kind: "queue", name: "declared" }, { kind: "topic", name: "declared-topic", subscriptions: [{ name: "s1" }] }]);
@@ -107,7 +116,14 @@ describe("ServiceBusAdministrationClient against the emulator", () => {
     await receiver.deadLetterMessage(first!);
     expect(await admin.getQueueRuntimeProperties("orders-rt")).toMatchObject({ activeMessageCount: 1, deadLetterMessageCount: 1 });
     await receiver.close();
+    const openSender = f.client.createSender("orders-rt");
+    await openSender.sendMessages({ body: "before the delete" });
     await admin.deleteQueue("orders-rt");
+    // The open sender's link is detached with amqp:not-found; new links are refused the same way.
+    expect(await codeOf(openSender.sendMessages({ body: "c" }))).toMatch(/MessagingEntityNotFound/);
     expect(await codeOf(f.client.createSender("orders-rt").sendMessages({ body: "c" }))).toMatch(/MessagingEntityNotFound/);
+    // A queue of the same name made again starts empty.
+    await admin.createQueue("orders-rt");
+    expect((await admin.getQueueRuntimeProperties("orders-rt")).activeMessageCount).toBe(0);
   });
 });

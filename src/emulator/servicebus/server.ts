@@ -324,6 +324,17 @@ export class EmulatorServer implements FaultTarget {
     return n;
   }
 
+  /** An entity was deleted at run time: its links (and those of its sub-queues and subscriptions) are detached with amqp:not-found, as the service does. */
+  entityDeleted(path: string): void {
+    const p = path.toLowerCase();
+    for (const [link, info] of [...this.links]) {
+      const a = info.address.toLowerCase();
+      if (info.role === "cbs" || (a !== p && !a.startsWith(`${p}/`))) continue;
+      this.forget(link);
+      link.close({ condition: "amqp:not-found", description: `The messaging entity '${path}' was deleted.` });
+    }
+  }
+
   dropConnections(): number {
     const n = this.sockets.size;
     for (const s of this.sockets) s.destroy();

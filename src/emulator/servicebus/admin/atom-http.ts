@@ -18,6 +18,8 @@ const RULES = "/rules/";
 export interface AtomOptions {
   keyName: string;
   key: string;
+  /** Called with the path of a deleted queue, topic or subscription (its links are to be detached). */
+  onDeleted?: (path: string) => void;
 }
 
 class HttpFailure extends Error {
@@ -45,7 +47,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 /** An HTTP request handler serving the ATOM management API on `ns`. */
 export function atomHandler(ns: Namespace, options: AtomOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const admin = new EntityAdmin(ns);
+  const admin = new EntityAdmin(ns, options.onDeleted);
   return (req, res) => {
     serve(admin, options, req, res).catch((err: unknown) => {
       const status = err instanceof HttpFailure ? err.status : err instanceof BadXml ? 400 : 500;

@@ -33,7 +33,10 @@ export class EntityAdmin {
   private readonly meta = new Map<string, Meta>();
   private readonly started = new Date();
 
-  constructor(private readonly ns: Namespace) {}
+  constructor(
+    private readonly ns: Namespace,
+    private readonly onDeleted: (path: string) => void = () => {},
+  ) {}
 
   private metaOf(path: string): Meta {
     const key = path.toLowerCase();
@@ -116,6 +119,7 @@ export class EntityAdmin {
     const e = this.ns.entity(name);
     if (!e || !this.ns.removeEntity(name)) return notFound(name);
     for (const key of [...this.meta.keys()]) if (key === e.name.toLowerCase() || key.startsWith(`${e.name.toLowerCase()}/`)) this.meta.delete(key);
+    this.onDeleted(e.name);
     return { status: 200, empty: true };
   }
 
@@ -170,6 +174,7 @@ export class EntityAdmin {
     const path = `${topic}/Subscriptions/${name}`;
     if (!this.ns.removeSubscription(topic, name)) return notFound(path);
     this.meta.delete(path.toLowerCase());
+    this.onDeleted(path);
     return { status: 200, empty: true };
   }
 
