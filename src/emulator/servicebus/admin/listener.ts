@@ -22,8 +22,17 @@ const TLS_HANDSHAKE = 0x16;
 
 export function adminListener(handler: http.RequestListener, tls: TlsCertificate | undefined): AdminListener {
   const plain = http.createServer({ keepAliveTimeout: 5000 }, handler);
-  const secure = tls ? https.createServer({ cert: tls.cert, key: tls.key, keepAliveTimeout: 5000 }, handler) : undefined;
-  secure?.on("tlsClientError", (e) => { if (process.env.GAUNTLET_EMULATOR_DEBUG) process.stderr.write(`emulator: admin TLS: ${e.message}\n`); });
+  // Made at the first TLS connection: a secure context costs ~0.3 ms, and most emulators never see one.
+  let secure: https.Server | undefined;
+  const secureServer = () => {
+    if (!secure && tls) {
+      secure = https.createServer({ cert: tls.cert, key: tls.key, keepAliveTimeout: 5000 }, handler);
+      secure.on("tlsClientError", (e) => {
+        if (process.env.GAUNTLET_EMULATOR_DEBUG) process.stderr.write(`emulator: admin TLS: ${e.message}\n`);
+      });
+    }
+    return secure;
+  };
   return {
     route(socket, amqp, timeoutMs) {
       const timer = timeoutMs > 0 ? setTimeout(() => socket.destroy(), timeoutMs) : undefined;
@@ -37,8 +46,12 @@ export function adminListener(handler: http.RequestListener, tls: TlsCertificate
           socket.unshift(chunk); // rhea reads 'data' events, so it sees these bytes again
           amqp(socket);
           socket.resume();
-        } else if (first === TLS_HANDSHAKE && !secure) socket.destroy();
-        else (first === TLS_HANDSHAKE ? secure! : plain).emit("connection", replay(socket, chunk));
+        } else if (first !== TLS_HANDSHAKE) plain.emit("connection", replay(socket, chunk));
+        else {
+          const server = secureServer();
+          if (server) server.emit("connection", replay(socket, chunk));
+          else socket.destroy(); // no certificate (no openssl): HTTPS is off
+        }
       });
     },
     close() {

@@ -23,8 +23,16 @@ function cacheDir(): string {
 
 const isIp = (h: string) => /^[\d.]+$/.test(h) || h.includes(":");
 
-/** A certificate for localhost, 127.0.0.1, ::1 and `host`; throws with the reason when openssl is missing or fails. */
+const loaded = new Map<string, TlsCertificate>();
+
+/** A certificate for localhost, 127.0.0.1, ::1 and `host` (read once per process); throws with the reason when openssl is missing or fails. */
 export function emulatorCertificate(host: string): TlsCertificate {
+  let c = loaded.get(host);
+  if (!c) loaded.set(host, (c = makeOrLoad(host)));
+  return c;
+}
+
+function makeOrLoad(host: string): TlsCertificate {
   const names = new Set(["DNS:localhost", "IP:127.0.0.1", "IP:::1"]);
   if (host && host !== "0.0.0.0" && host !== "::") names.add(`${isIp(host) ? "IP" : "DNS"}:${host}`);
   const san = [...names].join(",");
