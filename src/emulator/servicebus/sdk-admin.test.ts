@@ -59,6 +59,7 @@ describe("ServiceBusAdministrationClient against the emulator", () => {
     expect(await codeOf(admin.deleteQueue("nope"))).toBe("404 MessageEntityNotFoundError");
     expect(await codeOf(admin.createSubscription("no-such-topic", "s"))).toBe("404 MessageEntityNotFoundError");
     expect(await codeOf(admin.deleteRule("declared-topic", "s1", "nope"))).toBe("404 MessageEntityNotFoundError");
+    expect(await codeOf(admin.createRule("declared-topic", "s1", "$Default", { sqlExpression: "1=1" }))).toBe("409 MessageEntityAlreadyExistsError");
     expect(await codeOf(admin.createQueue("bad-lock", { lockDuration: "PT10M" }))).toBe("400 ServiceError");
     expect(await codeOf(admin.createQueue("bad-forward", { forwardTo: "declared" }))).toBe("400 ServiceError");
     expect(await codeOf(admin.createRule("declared-topic", "s1", "bad-sql", { sqlExpression: "a = = 1" }))).toBe("400 ServiceError");
@@ -79,9 +80,14 @@ describe("ServiceBusAdministrationClient against the emulator", () => {
     const rules: string[] = [];
     for await (const r of admin.listRules("rt-topic", "eu")) rules.push(r.name);
     expect(rules).toEqual(["region", "vip"]);
+    const withRule = await admin.createSubscription("rt-topic", "only-us", { defaultRuleOptions: { name: "us", filter: { sqlExpression: "region = 'us'" } } });
+    expect(withRule.subscriptionName).toBe("only-us");
+    const usRules: string[] = [];
+    for await (const r of admin.listRules("rt-topic", "only-us")) usRules.push(r.name);
+    expect(usRules).toEqual(["us"]);
     const subs: string[] = [];
     for await (const s of admin.listSubscriptions("rt-topic")) subs.push(s.subscriptionName);
-    expect(subs).toEqual(["all", "eu"]);
+    expect(subs).toEqual(["all", "eu", "only-us"]);
     const topics: string[] = [];
     for await (const t of admin.listTopics()) topics.push(t.name);
     expect(topics).toEqual(["declared-topic", "rt-topic"]);
@@ -96,6 +102,7 @@ describe("ServiceBusAdministrationClient against the emulator", () => {
     };
     expect(await bodies("eu")).toEqual(["eu", "vip"]);
     expect(await bodies("all")).toEqual(["eu", "us", "vip"]);
+    expect(await bodies("only-us")).toEqual(["us"]);
     expect((await admin.getSubscriptionRuntimeProperties("rt-topic", "all")).activeMessageCount).toBe(0);
 
     await admin.deleteSubscription("rt-topic", "eu");

@@ -74,7 +74,8 @@ function sendableSpec(d: XmlNode, where: string) {
   const dedup = bool(text(d, "RequiresDuplicateDetection"), `${where}: RequiresDuplicateDetection`);
   const window = duration(text(d, "DuplicateDetectionHistoryTimeWindow"), `${where}: DuplicateDetectionHistoryTimeWindow`);
   const kb = int(text(d, "MaxMessageSizeInKilobytes"), `${where}: MaxMessageSizeInKilobytes`);
-  return { duplicateDetectionMs: dedup ? (window ?? 60_000) : undefined, maxMessageSizeBytes: kb === undefined ? undefined : kb * 1024 };
+  // Without a window: 20 s, the official emulator's default (as for Config.json).
+  return { duplicateDetectionMs: dedup ? (window ?? 20_000) : undefined, maxMessageSizeBytes: kb === undefined ? undefined : kb * 1024 };
 }
 
 export function queueSpecOf(name: string, d: XmlNode): EmulatorEntitySpec {
@@ -95,7 +96,8 @@ const times = (r: RuntimeInfo) => elements([["CreatedAt", r.createdAt.toISOStrin
 const counts = (r: RuntimeInfo) =>
   `<CountDetails xmlns:d2p1="${SB_2011_NS}"><d2p1:ActiveMessageCount>${r.active}</d2p1:ActiveMessageCount><d2p1:DeadLetterMessageCount>${r.deadLetter}</d2p1:DeadLetterMessageCount><d2p1:ScheduledMessageCount>${r.scheduled}</d2p1:ScheduledMessageCount><d2p1:TransferMessageCount>0</d2p1:TransferMessageCount><d2p1:TransferDeadLetterMessageCount>0</d2p1:TransferDeadLetterMessageCount></CountDetails>`;
 const root = (name: string, body: string) => `<${name} xmlns="${SB_NS}" xmlns:i="${XSI_NS}">${body}</${name}>`;
-const dedupWindow = (v: number) => ms(v || 60_000);
+/** Off: the service shows its default window, PT10M. */
+const dedupWindow = (v: number) => ms(v || 600_000);
 
 export function queueXml(q: QueueModel, e: Echoed, r: RuntimeInfo): string {
   const s = q.settings;

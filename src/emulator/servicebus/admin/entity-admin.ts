@@ -25,6 +25,8 @@ interface Meta {
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._\-/~$]*$/;
+/** Rule names may start with '$' ($Default can be made again); at most 50 characters. */
+const RULE_NAME = /^[^/\\?#]{1,50}$/;
 const conflict = (path: string): AdminResult => ({ status: 409, error: `The messaging entity '${path}' already exists.` });
 const notFound = (path: string): AdminResult => ({ status: 404, error: `The messaging entity '${path}' could not be found.` });
 const bad = (detail: string): AdminResult => ({ status: 400, error: detail });
@@ -200,7 +202,7 @@ export class EntityAdmin {
     const path = this.subscriptionPath(topic, sub);
     const rules = path ? this.ns.rulesAt(path) : undefined;
     if (!path || !rules) return notFound(`${topic}/Subscriptions/${sub}`);
-    if (!NAME.test(name) || name.includes("/") || name.length > 50) return bad(`'${name}' is not a valid rule name: at most 50 characters, no '/'`);
+    if (!RULE_NAME.test(name)) return bad(`'${name}' is not a valid rule name: 1 to 50 characters, no '/', '\\', '?' or '#'`);
     const index = rules.findIndex((r) => r.name.toLowerCase() === name.toLowerCase());
     if (!update && index >= 0) return conflict(`${path}/Rules/${rules[index]!.name}`);
     if (update && index < 0) return notFound(`${path}/Rules/${name}`);

@@ -23,12 +23,20 @@ function cacheDir(): string {
 
 const isIp = (h: string) => /^[\d.]+$/.test(h) || h.includes(":");
 
-const loaded = new Map<string, TlsCertificate>();
+const loaded = new Map<string, TlsCertificate | Error>();
 
-/** A certificate for localhost, 127.0.0.1, ::1 and `host` (read once per process); throws with the reason when openssl is missing or fails. */
+/** A certificate for localhost, 127.0.0.1, ::1 and `host` (made or read once per process); throws with the reason when openssl is missing or fails. */
 export function emulatorCertificate(host: string): TlsCertificate {
   let c = loaded.get(host);
-  if (!c) loaded.set(host, (c = makeOrLoad(host)));
+  if (!c) {
+    try {
+      c = makeOrLoad(host);
+    } catch (err) {
+      c = err as Error;
+    }
+    loaded.set(host, c);
+  }
+  if (c instanceof Error) throw c;
   return c;
 }
 
