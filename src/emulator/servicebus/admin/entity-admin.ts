@@ -109,12 +109,19 @@ export class EntityAdmin {
         return bad(`The value for the RequiresSession property of an existing queue '${existing.name}' cannot be changed.`);
       }
       Object.assign(existing.settings, model.settings);
+      if (existing.kind === "queue") this.syncDeadLetterLock(existing.name);
       this.touch(existing.name, echoedOf(d), false);
       return { status: 200, entry: this.entityEntry(existing) };
     } catch (err) {
       if (err instanceof BadDefinition || err instanceof EmulatorConfigError) return bad(err.message);
       throw err;
     }
+  }
+
+  /** The dead-letter sub-queue keeps its own copy of the settings; its lock follows the entity's. */
+  private syncDeadLetterLock(path: string): void {
+    const q = this.ns.queueAt(path);
+    if (q?.deadLetterQueue) q.deadLetterQueue.settings.lockDurationMs = q.settings.lockDurationMs;
   }
 
   deleteEntity(name: string): AdminResult {
@@ -164,6 +171,7 @@ export class EntityAdmin {
       }
       if (existing.settings.requiresSession !== model.settings.requiresSession) return bad(`The value for the RequiresSession property of an existing subscription '${path}' cannot be changed.`);
       Object.assign(existing.settings, model.settings);
+      this.syncDeadLetterLock(path);
       this.touch(path, echoedOf(d), false);
       return { status: 200, entry: this.subscriptionEntry(t.name, existing) };
     } catch (err) {
