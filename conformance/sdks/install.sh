@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the cross-SDK conformance programs (Python venv from PyPI, Java from Maven Central, Go from
 # the Go module proxy) into ~/.cache/gauntlet/conformance. Idempotent: each part is redone only when
-# its sources change (a stamp holds their hash). A missing toolchain skips that SDK with a message;
+# its sources change (a stamp holds the hash of requirements.txt / pom.xml; the Java classes and the
+# Go binary are named by their sources' hash, as other-sdks.test.ts finds them). A missing toolchain skips that SDK with a message;
 # the exit code is the number of SDKs that could not be built.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -24,17 +25,22 @@ elif command -v python3 >/dev/null; then
   else echo "conformance: python install failed"; failed=$((failed + 1)); fi
 else echo "conformance: python3 not found (apt-get install python3 python3-venv)"; failed=$((failed + 1)); fi
 
-# Java: the SDK's jars from Maven Central, then javac.
-h=$(hash_of "$here/java/pom.xml" "$here/java/src/main/java/gauntlet/Conformance.java")
-if stamp_ok java "$h" && [ -d "$cache/java-classes" ]; then
+# Java: the SDK's jars from Maven Central (redone when pom.xml changes), then javac into a
+# directory named by the sources' hash, so checkouts with different programs share the cache.
+java_sources=$(find "$here/java/src/main/java/gauntlet" -name '*.java' | LC_ALL=C sort)
+h=$(hash_of "$here/java/pom.xml")
+# shellcheck disable=SC2086
+classes="$cache/java-classes-$(hash_of "$here/java/pom.xml" $java_sources | cut -c1-12)"
+if [ -d "$classes" ] && stamp_ok java-lib "$h"; then
   echo "conformance: java ready"
 elif command -v javac >/dev/null && command -v mvn >/dev/null; then
   echo "conformance: java (com.azure:azure-messaging-servicebus via azure-sdk-bom)"
-  rm -rf "$cache/java-lib" "$cache/java-classes"
-  if mvn -q -B -f "$here/java/pom.xml" -Dmaven.repo.local="$cache/m2" dependency:copy-dependencies -DoutputDirectory="$cache/java-lib" \
-    && javac -nowarn -d "$cache/java-classes" -cp "$cache/java-lib/*" "$here/java/src/main/java/gauntlet/Conformance.java"; then
-    echo "$h" > "$cache/java.stamp"
-  else echo "conformance: java build failed"; failed=$((failed + 1)); fi
+  if { stamp_ok java-lib "$h" && [ -d "$cache/java-lib" ]; } || { rm -rf "$cache/java-lib" && mvn -q -B -f "$here/java/pom.xml" -Dmaven.repo.local="$cache/m2" dependency:copy-dependencies -DoutputDirectory="$cache/java-lib"; }; then
+    # shellcheck disable=SC2086
+    if javac -nowarn -d "$classes.tmp$$" -cp "$cache/java-lib/*" $java_sources && mv "$classes.tmp$$" "$classes"; then
+      echo "$h" > "$cache/java-lib.stamp"
+    else rm -rf "$classes.tmp$$"; echo "conformance: java build failed"; failed=$((failed + 1)); fi
+  else echo "conformance: java dependencies failed"; failed=$((failed + 1)); fi
 else echo "conformance: javac or mvn not found (apt-get install openjdk-17-jdk-headless maven)"; failed=$((failed + 1)); fi
 
 # Go: azservicebus from the Go module proxy; a Go on PATH, in /usr/local/go, or the toolchain
@@ -43,15 +49,16 @@ go_bin=""
 for g in go /usr/local/go/bin/go "${GAUNTLET_CACHE:-$HOME/.cache/gauntlet}"/go/golang.org/toolchain@*/bin/go; do
   if command -v "$g" >/dev/null 2>&1; then go_bin="$g"; break; fi
 done
-h=$(hash_of "$here/go/go.mod" "$here/go/go.sum" "$here/go/main.go")
-if stamp_ok go "$h" && [ -x "$cache/go-conformance" ]; then
+# shellcheck disable=SC2046
+go_binary="$cache/go-conformance-$(hash_of "$here/go/go.mod" "$here/go/go.sum" $(find "$here/go" -maxdepth 1 -name '*.go' | LC_ALL=C sort) | cut -c1-12)"
+if [ -x "$go_binary" ]; then
   echo "conformance: go ready"
 elif [ -n "$go_bin" ]; then
   echo "conformance: go (azservicebus via the Go module proxy) with $go_bin"
   gocache="${GAUNTLET_CACHE:-$HOME/.cache/gauntlet}/go"
   if (cd "$here/go" && GOPATH="$gocache/path" GOMODCACHE="$gocache/path/pkg/mod" GOCACHE="$gocache/build-cache" GOFLAGS=-modcacherw GOTOOLCHAIN=auto \
-    "$go_bin" build -o "$cache/go-conformance" .); then
-    echo "$h" > "$cache/go.stamp"
+    "$go_bin" build -o "$go_binary.tmp$$" .) && mv "$go_binary.tmp$$" "$go_binary"; then
+    :
   else echo "conformance: go build failed"; failed=$((failed + 1)); fi
 else echo "conformance: go not found (npx gauntlet brokers install toxiproxy fetches one, or apt-get install golang)"; failed=$((failed + 1)); fi
 

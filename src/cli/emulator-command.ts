@@ -28,12 +28,17 @@ export async function emulatorCommand(kind: string, opts: { port?: string; confi
   const entities: Array<{ kind: string; name: string; subscriptions?: string[] }> = emulator.entities.map((e) =>
     e.kind === "queue" ? { kind: e.kind, name: e.name } : { kind: e.kind, name: e.name, subscriptions: e.subscriptions.map((s) => s.name) },
   );
-  if (opts.json) say(JSON.stringify({ host: emulator.host, port: emulator.port, connectionString, entities, startMs: Math.round(emulator.startMs * 10) / 10, limits: emulator.limits }));
+  const administration = { url: `https://${emulator.host}:${emulator.port}/ (and http://)`, tlsCertificate: emulator.tlsCertificatePath, tlsUnavailable: emulator.tlsUnavailable };
+  if (opts.json) say(JSON.stringify({ host: emulator.host, port: emulator.port, connectionString, entities, startMs: Math.round(emulator.startMs * 10) / 10, limits: emulator.limits, administration }));
   else {
     say(`Service Bus emulator listening on ${emulator.host}:${emulator.port} (started in ${emulator.startMs.toFixed(1)} ms)`);
     say(`connection string: ${connectionString}`);
-    if (!entities.length) say("entities: none (pass --config Config.json)");
+    if (!entities.length) say("entities: none (pass --config Config.json, or create them with ServiceBusAdministrationClient)");
     for (const e of entities) say(`  ${e.kind} ${e.name}${e.subscriptions ? `  subscriptions: ${e.subscriptions.join(", ")}` : ""}`);
+    if (emulator.tlsCertificatePath) {
+      say(`administration client (ATOM over HTTPS and HTTP) on the same port; TLS certificate to trust: ${emulator.tlsCertificatePath}`);
+      say(`  e.g. NODE_EXTRA_CA_CERTS=${emulator.tlsCertificatePath} (Node), REQUESTS_CA_BUNDLE=… (Python), SSL_CERT_FILE=… (Go)`);
+    } else say(`administration client: plain HTTP only (${emulator.tlsUnavailable})`);
     say("press Ctrl-C to stop");
   }
   await new Promise<void>((resolve) => {

@@ -325,6 +325,7 @@ func main() {
 		{"abandon_and_max_delivery", abandonAndMaxDelivery}, {"dead_letter", deadLetter}, {"lock_renew", lockRenew}, {"lock_expiry", lockExpiry},
 		{"defer", deferScenario}, {"peek", peek}, {"schedule_and_cancel", scheduleAndCancel}, {"receive_and_delete", receiveAndDelete},
 		{"duplicate_detection", duplicateDetection}, {"sessions", sessions}, {"topic_filters", topicFilters}, {"wrong_key", wrongKey},
+		{"administration", administration},
 	}
 	for _, s := range scenarios {
 		if len(only) > 0 && !only[s.name] {

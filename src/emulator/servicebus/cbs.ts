@@ -23,7 +23,14 @@ export function putToken(req: Message, keyName: string, key: string, now = Date.
   if (props.operation !== "put-token") return { status: 400, description: `unknown $cbs operation ${String(props.operation)}` };
   if (!TOKEN_TYPES.has(String(props.type))) return { status: 400, description: `unsupported token type ${String(props.type)}; only SAS tokens are accepted` };
   const token = typeof req.body === "string" ? req.body : Buffer.isBuffer(req.body) ? req.body.toString("utf8") : undefined;
-  if (!token?.startsWith("SharedAccessSignature ")) return { status: 401, description: "not a SharedAccessSignature token" };
+  const checked = checkSasToken(token, keyName, key, now);
+  if (typeof checked === "string") return { status: 401, description: checked };
+  return { status: 202, description: "Accepted", grantsPath: audiencePath(checked.audience) };
+}
+
+/** Check a `SharedAccessSignature sr=…&sig=…&se=…&skn=…` token: its audience, or why it is refused. */
+export function checkSasToken(token: string | undefined, keyName: string, key: string, now = Date.now()): { audience: string } | string {
+  if (!token?.startsWith("SharedAccessSignature ")) return "not a SharedAccessSignature token";
   const fields = new Map<string, string>();
   for (const part of token.slice("SharedAccessSignature ".length).split("&")) {
     const i = part.indexOf("=");
@@ -33,15 +40,13 @@ export function putToken(req: Message, keyName: string, key: string, now = Date.
   const sig = fields.get("sig");
   const se = fields.get("se");
   const skn = fields.get("skn");
-  if (!sr || !sig || !se || !skn) return { status: 401, description: "SAS token lacks sr, sig, se or skn" };
-  if (decodeURIComponent(skn) !== keyName) return { status: 401, description: `unknown SharedAccessKeyName '${decodeURIComponent(skn)}'` };
-  if (!(Number(se) * 1000 > now)) return { status: 401, description: "SAS token expired" };
+  if (!sr || !sig || !se || !skn) return "SAS token lacks sr, sig, se or skn";
+  if (decodeURIComponent(skn) !== keyName) return `unknown SharedAccessKeyName '${decodeURIComponent(skn)}'`;
+  if (!(Number(se) * 1000 > now)) return "SAS token expired";
   const expected = createHmac("sha256", key).update(`${sr}\n${se}`).digest();
   const given = Buffer.from(decodeURIComponent(sig), "base64");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    return { status: 401, description: "InvalidSignature: the token signature does not match the namespace key" };
-  }
-  return { status: 202, description: "Accepted", grantsPath: audiencePath(decodeURIComponent(sr)) };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return "InvalidSignature: the token signature does not match the namespace key";
+  return { audience: decodeURIComponent(sr) };
 }
 
 /** `sb://host:port/Queue/$management` → `queue/$management`. */

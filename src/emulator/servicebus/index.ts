@@ -9,6 +9,9 @@ import { type EmulatorLimits, resolveLimits } from "./limits.js";
 import type { EntityModel } from "./model.js";
 import { Namespace } from "./namespace.js";
 import { EmulatorServer } from "./server.js";
+import { atomHandler } from "./admin/atom-http.js";
+import { adminListener } from "./admin/listener.js";
+import { emulatorCertificate, type TlsCertificate } from "./admin/tls-cert.js";
 
 export type { EmulatorEntitySpec, EmulatorQueueSpec, EmulatorTopicSpec, EmulatorSubscriptionSpec, RuleInput } from "./config.js";
 export { EmulatorConfigError, parseConfigJson, loadConfigFile } from "./config.js";
@@ -34,6 +37,11 @@ export interface ServiceBusEmulatorOptions {
   sessionWaitCapMs?: number;
   /** Protocol limits and timeouts; each unset field keeps its default (DEFAULT_LIMITS, docs/servicebus-emulator.md). */
   limits?: Partial<EmulatorLimits>;
+  /**
+   * The administration API (ATOM over HTTP and HTTPS on the AMQP port, for ServiceBusAdministrationClient);
+   * default true. HTTPS needs the `openssl` CLI once, to make the cached self-signed certificate.
+   */
+  administration?: boolean;
 }
 
 export interface ServiceBusEmulator {
@@ -47,6 +55,10 @@ export interface ServiceBusEmulator {
   limits: EmulatorLimits;
   /** Milliseconds from the call to listening. */
   startMs: number;
+  /** The administration API's TLS certificate (PEM): trust it in the client (NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE, SSL_CERT_FILE). */
+  tlsCertificatePath?: string;
+  /** Why HTTPS administration is off (no openssl), when it is. */
+  tlsUnavailable?: string;
   stop(): Promise<void>;
 }
 
@@ -61,7 +73,17 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
   const state = new FaultState();
   let server: EmulatorServer | undefined;
   const ns = new Namespace(entities, (queue, sessionId, owner) => server?.sessionLockLost(queue, sessionId, owner));
-  server = new EmulatorServer(ns, { keyName, key, faults: state, sessionWaitCapMs: options.sessionWaitCapMs ?? 5000, limits });
+  let tls: TlsCertificate | undefined;
+  let tlsUnavailable: string | undefined;
+  if (options.administration !== false) {
+    try {
+      tls = emulatorCertificate(host);
+    } catch (err) {
+      tlsUnavailable = (err as Error).message;
+    }
+  }
+  const admin = options.administration === false ? undefined : adminListener(atomHandler(ns, { keyName, key, onDeleted: (path) => server?.entityDeleted(path) }), tls);
+  server = new EmulatorServer(ns, { keyName, key, faults: state, sessionWaitCapMs: options.sessionWaitCapMs ?? 5000, limits, admin });
   let port: number;
   try {
     port = await server.listen(options.port ?? 0, host);
@@ -80,6 +102,8 @@ export async function startServiceBusEmulator(options: ServiceBusEmulatorOptions
     faults: new Faults(state, running),
     limits,
     startMs: performance.now() - t0,
+    tlsCertificatePath: tls?.certPath,
+    tlsUnavailable,
     stop: () =>
       (stopped ??= (async () => {
         await running.close();

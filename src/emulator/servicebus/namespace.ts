@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { Message } from "rhea";
 import { EntityQueue } from "./entity-store.js";
 import { ruleMatches } from "./filters.js";
-import type { EntityModel, QueueModel, ReceivableSettings, Rule, SendableSettings, TopicModel } from "./model.js";
+import type { EntityModel, QueueModel, ReceivableSettings, Rule, SendableSettings, SubscriptionModel, TopicModel } from "./model.js";
 import { encodedSize } from "./stored-message.js";
 
 export class SendRejected extends Error {
@@ -64,15 +64,82 @@ export class Namespace {
   }
 
   private addTopic(e: TopicModel): void {
-    const targets = e.subscriptions.map((s) => {
-      const path = `${e.name}/Subscriptions/${s.name}`;
-      const q = this.receivable(path, s.settings);
-      // No rules declared: the service's $Default rule (TrueFilter). No rules left: nothing matches.
-      const rules: Rule[] = s.rules.length ? [...s.rules] : [{ name: "$Default", filter: { kind: "true" } }];
-      this.rules.set(path.toLowerCase(), rules);
-      return { queue: q, accepts: (m: Message) => rules.some((r) => ruleMatches(r, m)) };
-    });
+    const targets = e.subscriptions.map((s) => this.subscriptionTarget(e.name, s));
     this.sendables.set(e.name.toLowerCase(), { name: e.name, settings: e.settings, targets, seen: new Map(), requiresSession: e.subscriptions.some((s) => s.settings.requiresSession), scheduled: new Map(), nextScheduleSeq: 1 });
+  }
+
+  private subscriptionTarget(topic: string, s: SubscriptionModel): Sendable["targets"][number] {
+    const path = `${topic}/Subscriptions/${s.name}`;
+    const q = this.receivable(path, s.settings);
+    // No rules declared: the service's $Default rule (TrueFilter). No rules left: nothing matches.
+    const rules: Rule[] = s.rules.length ? [...s.rules] : [{ name: "$Default", filter: { kind: "true" } }];
+    this.rules.set(path.toLowerCase(), rules);
+    return { queue: q, accepts: (m: Message) => rules.some((r) => ruleMatches(r, m)) };
+  }
+
+  // ---- run-time changes (the administration client, admin/) ----
+
+  /** The queue or topic called `name` (case-insensitive). */
+  entity(name: string): EntityModel | undefined {
+    return this.entities.find((e) => e.name.toLowerCase() === name.toLowerCase());
+  }
+
+  /** Add a queue or topic (with its subscriptions); false if the name is taken. Usable over AMQP at once. */
+  addEntity(e: EntityModel): boolean {
+    if (this.entity(e.name) || this.receivables.has(e.name.toLowerCase())) return false;
+    this.entities.push(e);
+    if (e.kind === "queue") this.addQueue(e);
+    else this.addTopic(e);
+    return true;
+  }
+
+  /** Delete a queue or topic, its subscriptions and every message they hold; false if absent. */
+  removeEntity(name: string): boolean {
+    const e = this.entity(name);
+    if (!e) return false;
+    this.entities.splice(this.entities.indexOf(e), 1);
+    const key = e.name.toLowerCase();
+    const s = this.sendables.get(key);
+    for (const t of s?.scheduled.values() ?? []) clearTimeout(t);
+    this.sendables.delete(key);
+    if (e.kind === "queue") this.dropReceivable(key);
+    else for (const sub of e.subscriptions) this.dropReceivable(`${key}/subscriptions/${sub.name.toLowerCase()}`);
+    return true;
+  }
+
+  /** Add a subscription to a topic; false if the topic is missing or the name taken. */
+  addSubscription(topic: string, sub: SubscriptionModel): boolean {
+    const t = this.entity(topic);
+    const s = this.sendables.get(topic.toLowerCase());
+    if (t?.kind !== "topic" || !s || t.subscriptions.some((x) => x.name.toLowerCase() === sub.name.toLowerCase())) return false;
+    t.subscriptions.push(sub);
+    s.targets.push(this.subscriptionTarget(t.name, sub));
+    s.requiresSession = t.subscriptions.some((x) => x.settings.requiresSession);
+    return true;
+  }
+
+  removeSubscription(topic: string, name: string): boolean {
+    const t = this.entity(topic);
+    const s = this.sendables.get(topic.toLowerCase());
+    const sub = t?.kind === "topic" ? t.subscriptions.find((x) => x.name.toLowerCase() === name.toLowerCase()) : undefined;
+    if (t?.kind !== "topic" || !s || !sub) return false;
+    t.subscriptions.splice(t.subscriptions.indexOf(sub), 1);
+    const key = `${t.name}/subscriptions/${sub.name}`.toLowerCase();
+    const i = s.targets.findIndex((x) => x.queue.path.toLowerCase() === key);
+    if (i >= 0) s.targets.splice(i, 1);
+    s.requiresSession = t.subscriptions.some((x) => x.settings.requiresSession);
+    this.dropReceivable(key);
+    return true;
+  }
+
+  private dropReceivable(key: string): void {
+    for (const k of [key, key + DLQ, key + TRANSFER_DLQ]) {
+      this.receivables.get(k)?.close();
+      this.transferDlqs.get(k)?.close();
+      this.receivables.delete(k);
+      this.transferDlqs.delete(k);
+    }
+    this.rules.delete(key);
   }
 
   /** The queue behind a receive address (entity, subscription, or a dead-letter sub-queue). */

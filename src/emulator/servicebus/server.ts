@@ -6,6 +6,7 @@ import net from "node:net";
 import rhea from "rhea";
 import type { Connection, Delivery, EventContext, Receiver, Sender } from "rhea";
 import { acknowledgeEveryRead } from "./ack-nudge.js";
+import type { AdminListener } from "./admin/listener.js";
 import { captureRawInput, type Link, type Message, outcomes, types } from "./amqp.js";
 import { covers, putToken } from "./cbs.js";
 import type { Disposition, EntityQueue } from "./entity-store.js";
@@ -31,6 +32,8 @@ export interface ServerOptions {
   sessionWaitCapMs: number;
   /** Frame, message, connection, session and link limits and timeouts (limits.ts). */
   limits: EmulatorLimits;
+  /** The administration API (ATOM over HTTP/HTTPS) on the same port; absent = AMQP only. */
+  admin?: AdminListener;
 }
 
 const INCOMING_CREDIT = 100;
@@ -75,6 +78,7 @@ export class EmulatorServer implements FaultTarget {
   async close(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.limiter.close();
+    this.options.admin?.close();
     this.dropConnections();
     this.container.removeAllListeners();
     this.container.on("error", () => {}); // late socket errors after shutdown
@@ -85,6 +89,11 @@ export class EmulatorServer implements FaultTarget {
     this.sockets.add(socket);
     socket.on("close", () => this.sockets.delete(socket));
     socket.setNoDelay(true);
+    if (this.options.admin) this.options.admin.route(socket, (s) => this.acceptAmqp(s), this.options.limits.handshakeTimeoutMs);
+    else this.acceptAmqp(socket);
+  }
+
+  private acceptAmqp(socket: net.Socket): void {
     const conn = this.container.create_connection({
       treat_modified_as_released: false,
       autoaccept: false,
@@ -313,6 +322,17 @@ export class EmulatorServer implements FaultTarget {
       n += 1;
     }
     return n;
+  }
+
+  /** An entity was deleted at run time: its links (and those of its sub-queues and subscriptions) are detached with amqp:not-found, as the service does. */
+  entityDeleted(path: string): void {
+    const p = path.toLowerCase();
+    for (const [link, info] of [...this.links]) {
+      const a = info.address.toLowerCase();
+      if (info.role === "cbs" || (a !== p && !a.startsWith(`${p}/`))) continue;
+      this.forget(link);
+      link.close({ condition: "amqp:not-found", description: `The messaging entity '${path}' was deleted.` });
+    }
   }
 
   dropConnections(): number {

@@ -356,6 +356,7 @@ public final class Conformance {
     scenarios.put("topic_filters", Conformance::topicFilters);
     scenarios.put("wrong_key", Conformance::wrongKey);
     scenarios.put("rule_manager", Conformance::ruleManager);
+    scenarios.put("administration", () -> Administration.run(cs, builder()));
     for (Map.Entry<String, Scenario> e : scenarios.entrySet()) {
       if (!only.isEmpty() && !only.contains(e.getKey())) continue;
       long t = System.nanoTime();
