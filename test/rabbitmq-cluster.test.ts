@@ -74,6 +74,11 @@ describe("a 3-node RabbitMQ cluster: quorum queue through a partition and a lead
       // The leader elections are in the broker logs copied into the report.
       const logs = (summary.brokerLogs ?? []).map((f) => readFileSync(join(summary.reportDir, f), "utf8")).join("\n");
       expect(logs).toMatch(/detected a new leader|setting election timeout|election called/);
+
+      // Protocol faults on a cluster: a protocol proxy in front of each node; a lost confirm still means a resend.
+      const lost = gauntlet(["run", "idempotent-producer", "--broker", cluster.url, "--faults", "lost-confirm", "--runs", "5", "--seed", "1", "--shrink-budget", "3", "--out", tempDir(), "--no-progress"], undefined, env);
+      expect(lost.code, lost.stdout + lost.stderr).toBe(1);
+      expect(lost.stdout).toMatch(/duplicated=\d+/);
     } finally {
       const down = gauntlet(["brokers", "down", "rabbitmq"], undefined, env);
       expect(down.code, down.stderr).toBe(0);

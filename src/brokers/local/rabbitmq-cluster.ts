@@ -171,9 +171,11 @@ export function startClusterNode(state: RabbitMqClusterState, i: number): void {
     RABBITMQ_ENABLED_PLUGINS_FILE: join(d, "enabled_plugins"),
     RABBITMQ_PID_FILE: join(d, "node.pid"),
     RABBITMQ_CONF_ENV_FILE: join(d, "env.conf"),
+    // A node that cannot start writes its crash dump here, not into the caller's working directory.
+    ERL_CRASH_DUMP: join(d, "erl_crash.dump"),
   };
   // Its own process group (detached): kill -9 / SIGSTOP of -pid reach the shell and beam.smp.
-  const child = spawn("ip", ["netns", "exec", node.ns, join(RABBIT_BIN, "rabbitmq-server")], { env, detached: true, stdio: "ignore" });
+  const child = spawn("ip", ["netns", "exec", node.ns, join(RABBIT_BIN, "rabbitmq-server")], { cwd: d, env, detached: true, stdio: "ignore" });
   child.unref();
   node.pid = child.pid ?? 0;
   if (i === 0) state.pid = node.pid;

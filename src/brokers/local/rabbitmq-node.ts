@@ -72,9 +72,11 @@ export async function startRabbitMqNode(options: RabbitMqNodeOptions = {}): Prom
     RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, "enabled_plugins"),
     RABBITMQ_PID_FILE: join(dir, "node.pid"),
     RABBITMQ_CONF_ENV_FILE: join(dir, "env.conf"),
+    // A node that cannot start writes its crash dump here, not into the caller's working directory.
+    ERL_CRASH_DUMP: join(dir, "erl_crash.dump"),
   };
   if (!reuse) await writeConfig(dir, port, options);
-  const child = spawn(join(RABBIT_BIN, "rabbitmq-server"), [], { env, detached: true, stdio: "ignore" });
+  const child = spawn(join(RABBIT_BIN, "rabbitmq-server"), [], { cwd: dir, env, detached: true, stdio: "ignore" });
   const url = `amqp://guest:guest@127.0.0.1:${port}`;
   const state: RabbitMqNodeState = { pid: child.pid ?? 0, dir, url, port, epmdPort, distPort };
   const stop = () => stopRabbitMqNode(state);

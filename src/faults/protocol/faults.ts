@@ -3,7 +3,7 @@ import { FAULTS, type FaultInjector, type FaultName, type FaultProtocol, type Fa
 import { REPLY_TEXT, channelClose, connectionBlocked, connectionUnblocked } from "./amqp-answers.js";
 import { KAFKA_ERRORS, commitErrorResponse, heartbeatErrorResponse, produceErrorResponse, produceResponseWithError } from "./kafka-answers.js";
 import { type ProxyProtocol, type StartedProtocolProxy, startProtocolProxy } from "./proxy.js";
-import type { RuleSpec } from "./rules.js";
+import { ArmedRule, type RuleSpec } from "./rules.js";
 
 const CONFIRMS = ["basic.ack", "basic.nack"];
 
@@ -74,6 +74,42 @@ export async function protocolFaults(
     close: () => proxy.stop(),
   };
   return { injector, proxy, listen: proxy.listen, close: () => proxy.stop() };
+}
+
+/**
+ * Protocol proxies in front of every node of a cluster (one per upstream, listening on loopback)
+ * and one injector over them: a window's rule is shared, so `nth` counts the frames of every
+ * node together, as it counts every connection of one proxy. Clients connect at `listens`.
+ */
+export async function clusterProtocolFaults(protocol: ProxyProtocol, upstreams: readonly string[], scope: FaultScope): Promise<{ injector: FaultInjector; listens: string[]; close(): Promise<void> }> {
+  const proxies: StartedProtocolProxy[] = [];
+  const close = async () => void (await Promise.allSettled(proxies.map((p) => p.stop())));
+  try {
+    for (const upstream of upstreams) proxies.push(await startProtocolProxy({ protocol, listen: "127.0.0.1:0", upstream }));
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const injector: FaultInjector = {
+    available: protocolFaultsOf(protocol),
+    scope,
+    async start(step) {
+      checkProtocolStep(protocol, step);
+      const rule = new ArmedRule(ruleFor(step));
+      for (const p of proxies) p.add(rule);
+      return {
+        stop: async () => {
+          for (const p of proxies) p.disarm(rule);
+          return rule.report();
+        },
+      };
+    },
+    async healAll() {
+      for (const p of proxies) p.disarmAll();
+    },
+    close,
+  };
+  return { injector, listens: proxies.map((p) => p.listen), close };
 }
 
 /** One injector over two (network and protocol faults through chained proxies): each step goes to the one offering it. */

@@ -27,6 +27,8 @@ export interface StartedProtocolProxy {
   readonly connections: () => number;
   /** Put a rule in force; its stop() takes it out and says what it did. */
   arm(spec: RuleSpec): ArmedRule;
+  /** Put an armed rule in force here too (one rule over several proxies counts their frames together). */
+  add(rule: ArmedRule): void;
   disarm(rule: ArmedRule): void;
   disarmAll(): void;
   stop(): Promise<void>;
@@ -113,6 +115,7 @@ export async function startProtocolProxy(options: ProtocolProxyOptions): Promise
       rules.add(rule);
       return rule;
     },
+    add: (rule) => void rules.add(rule),
     disarm: (rule) => void rules.delete(rule),
     disarmAll: () => rules.clear(),
     stop,
