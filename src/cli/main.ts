@@ -57,6 +57,7 @@ function buildProgram(setCode: (code: number) => void): Command {
     .option("--out <dir>", "report root directory", "reports")
     .option("--json", "print results.json to stdout instead of the table")
     .option("--shrink-budget <seconds>", "stop shrinking this long after the first failure (default 60 on real brokers, unlimited on memory://)")
+    .option("--store <store>", "blob store of the claim-check suite: azurite (a private Azurite behind toxiproxy, default), file (a temporary directory) or file:DIR")
     .option("--faults <names>", `inject fault windows generated with the workload: ${FAULT_NAMES.join(", ")} (see docs/faults.md; partition-* and *-leader need a cluster, docs/clusters.md; lost-*, delayed-confirm, not-leader, produce-timed-out and coordinator-loading are protocol faults: one frame of amqp:// or kafka://)`)
     .option("--no-progress", "no progress line on stderr")
     .addOption(verbose)
