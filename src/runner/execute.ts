@@ -65,7 +65,7 @@ export async function executeScenario(scenario: Scenario, driver: Driver, record
   const nemesis = options.faults && scenario.faults?.length ? new Nemesis(scenario.faults, options.faults, recorder, clock) : undefined;
   const claims = await claimCheckStage(scenario, options.store, recorder);
   // The store is real even under a virtual broker clock: its fault windows run on the real clock.
-  const storeFaults = claims && options.store?.faults && scenario.claimCheck?.storeFaults?.length ? new Nemesis(scenario.claimCheck.storeFaults, options.store.faults, recorder, realClock()) : undefined;
+  const storeFaults = claims && options.store?.faults && scenario.claimCheck?.storeFaults?.length ? new Nemesis(scenario.claimCheck.storeFaults, options.store.faults, recorder, realClock(), "store") : undefined;
   const producing = Promise.all(scenario.producers.map((p) => runProducer(p, driver, recorder, claims)));
   const consuming = Promise.all(scenario.consumers.map((c) => runConsumer(c, driver, recorder, state, claims)));
   try {
