@@ -157,7 +157,8 @@ function rerunCommand(t: ResolvedTest, broker: string): string {
   if (t.replay) {
     const file = t.replay.file ?? "REPRO.json";
     const sameBroker = t.replay.broker === undefined || redact(t.replay.broker) === broker;
-    return `npx gauntlet replay ${shellQuote(file)}${sameBroker ? "" : ` --broker ${shellQuote(broker)}`} --times ${t.replay.times}`;
+    const store = t.replay.scenario.claimCheck && t.store !== "azurite" ? ` --store ${shellQuote(t.store)}` : "";
+    return `npx gauntlet replay ${shellQuote(file)}${sameBroker ? "" : ` --broker ${shellQuote(broker)}`} --times ${t.replay.times}${store}`;
   }
   return ["npx gauntlet run", ...t.suites.map((s) => s.name), "--broker", shellQuote(broker), "--seed", String(t.seed), "--runs", String(t.runs), ...(t.faults.length ? ["--faults", t.faults.join(",")] : []), ...(t.store !== "azurite" && t.suites.some((s) => s.needsStore) ? ["--store", shellQuote(t.store)] : [])].join(" ");
 }

@@ -94,6 +94,7 @@ function buildProgram(setCode: (code: number) => void): Command {
     .argument("<file>", "repro-<suite>.json")
     .option("--broker <url>", "broker URL (default: the one in the repro file)")
     .option("--times <n>", "replay N times and report how often it reproduces", "1")
+    .option("--store <store>", "blob store of a claim-check repro: azurite (default), file or file:DIR")
     .option("--out <dir>", "report root directory", "reports")
     .option("--json", "print results.json to stdout")
     .addOption(verbose)
