@@ -76,7 +76,7 @@ describe("gauntlet run claim-check on a private RabbitMQ", () => {
     expect(readdirSync(tmp)).toEqual([]);
   }, 120_000);
 
-  it("stays valid through a store outage, store latency, a producer crash after upload and consumer crashes after hydration, fanning out to three subscriptions", () => {
+  it("stays valid through a store outage, store latency, a producer crash after upload, consumer crashes after hydration and a redelivery after deletion, fanning out to three subscriptions", () => {
     const { r, tmp, out } = run(["replay", join(REPRO, "fan-out-with-faults.json"), "--broker", node.url]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const ops = history(out);
@@ -85,6 +85,11 @@ describe("gauntlet run claim-check on a private RabbitMQ", () => {
     // The outage was real: some store call failed while the proxy was cut, and was retried.
     expect(ops.some((o) => ["upload", "hydrate"].includes(o.f) && (o.type === "fail" || o.type === "info"))).toBe(true);
     expect(ops.filter((o) => o.f === "fault" && o.value!.target === "store").length).toBeGreaterThan(0);
+    // m1 was sent again after its payload was deleted: each subscription's late copy found nothing, allowed.
+    const late = ops.filter((o) => o.f === "hydrate" && o.type === "ok" && o.value!.found === false);
+    expect(late.map((o) => o.value!.id)).toContain("m1");
+    const results = JSON.parse(readFileSync(join(out, readdirSync(out)[0]!, "results.json"), "utf8"));
+    expect(results.suites[0].results["claim-check-dangling"].counts["redelivered-after-delete"]).toBeGreaterThan(0);
     // m3's first upload was orphaned by its producer's crash and swept.
     expect(ops.some((o) => o.f === "delete" && o.type === "ok" && o.value!.reason === "sweep" && o.value!.ref === "m3.1")).toBe(true);
     expect(readdirSync(tmp)).toEqual([]);

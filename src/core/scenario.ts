@@ -39,6 +39,11 @@ export interface ClaimCheckPlan {
   producerCrashes: string[];
   /** When a payload is deleted: once every copy was settled (correct), or on its first read (broken under fan-out). */
   deleteOn: "copies-settled" | "first-read";
+  /**
+   * Message ids the producer sends once more after their payload was deleted (a producer retry's
+   * duplicate arriving after the first copy was processed): a redelivery after deletion.
+   */
+  resendAfterDelete?: string[];
   /** Sweep payloads no sent message references (crashed producers' uploads) at cleanup (default true; false is broken). */
   sweep?: boolean;
   /** Network faults between clients and the store (latency, cut): toxiproxy in front of Azurite. */

@@ -36,6 +36,9 @@ export class ClaimCheckStage {
   private readonly deleted = new Set<string>();
   private readonly uploaded = new Set<string>();
   private readonly sent = new Set<string>();
+  private readonly sentMessages = new Map<string, SentMessage>();
+  private readonly deletions = new Map<string, () => void>();
+  private readonly deletedRefs = new Map<string, Promise<void>>();
 
   constructor(
     readonly plan: ClaimCheckPlan,
@@ -78,7 +81,32 @@ export class ClaimCheckStage {
       if (!m.claim?.ref) continue;
       this.sent.add(m.claim.ref);
       this.refs.set(m.id, m.claim.ref);
+      this.sentMessages.set(m.id, m);
     }
+  }
+
+  /**
+   * The messages of `ids` this producer sent by reference, each once its payload was deleted
+   * (waiting at most `waitMs` on the real clock): to send again, a redelivery after deletion.
+   */
+  async deletedMessages(ids: readonly string[], waitMs: number): Promise<SentMessage[]> {
+    const out: SentMessage[] = [];
+    for (const id of ids) {
+      const m = this.sentMessages.get(id);
+      if (!m?.claim?.ref) continue;
+      const gone = await Promise.race([this.deletedOf(m.claim.ref).then(() => true), STORE.clock.sleep(waitMs).then(() => false)]);
+      if (gone) out.push(m);
+    }
+    return out;
+  }
+
+  private deletedOf(ref: string): Promise<void> {
+    let p = this.deletedRefs.get(ref);
+    if (!p) {
+      p = new Promise<void>((resolve) => this.deletions.set(ref, resolve));
+      this.deletedRefs.set(ref, p);
+    }
+    return p;
   }
 
   /** Hydrate each delivery that carries a reference (recorded as `hydrate` ops); deletes on first read in the broken mode. */
@@ -128,7 +156,11 @@ export class ClaimCheckStage {
   private async remove(process: ProcessId, id: string | undefined, ref: string, reason: DeleteValue["reason"]): Promise<void> {
     if (this.deleted.has(ref)) return;
     const value: DeleteValue = { ref, ...(id ? { id } : {}), reason };
-    if (await this.retry(process, "delete", value, () => this.store.delete(ref))) this.deleted.add(ref);
+    if (await this.retry(process, "delete", value, () => this.store.delete(ref))) {
+      this.deleted.add(ref);
+      this.deletedOf(ref);
+      this.deletions.get(ref)?.();
+    }
   }
 
   /** Run one store call as an op, retrying (with backoff, on the real clock) while the store fails. */

@@ -26,10 +26,11 @@ function withClaimCheck(s: Scenario): fc.Arbitrary<Scenario> {
       sizes: fc.array(size, { minLength: ids.length, maxLength: ids.length }),
       producerCrashes: fc.subarray(ids, { maxLength: Math.min(2, ids.length) }),
       storeFaults: fc.array(storeFault, { maxLength: 1 }),
+      resendAfterDelete: fc.subarray(ids, { maxLength: Math.min(1, ids.length) }),
     })
-    .map(({ sizes, producerCrashes, storeFaults }) => {
+    .map(({ sizes, producerCrashes, storeFaults, resendAfterDelete }) => {
       const sizeOf = new Map(ids.map((id, i) => [id, sizes[i]!]));
-      const claimCheck: ClaimCheckPlan = { thresholdBytes: CLAIM_CHECK_THRESHOLD, cleanupWindowMs: 0, producerCrashes, deleteOn: "copies-settled", ...(storeFaults.length ? { storeFaults } : {}) };
+      const claimCheck: ClaimCheckPlan = { thresholdBytes: CLAIM_CHECK_THRESHOLD, cleanupWindowMs: 0, producerCrashes, deleteOn: "copies-settled", ...(storeFaults.length ? { storeFaults } : {}), ...(resendAfterDelete.length ? { resendAfterDelete } : {}) };
       const producers = s.producers.map((p) => ({ ...p, sends: p.sends.map((x) => ({ ...x, messages: x.messages.map((m) => ({ ...m, size: sizeOf.get(m.id)! })) })) }));
       return { ...s, producers, claimCheck };
     });
@@ -40,8 +41,8 @@ function withClaimCheck(s: Scenario): fc.Arbitrary<Scenario> {
  * real blob store (a private Azurite behind toxiproxy, or a directory) and only a reference is
  * sent; consumers hydrate each reference, then settle; topics fan out to several subscriptions;
  * a payload is deleted once every copy was settled. Faults: store latency and outage, a producer
- * crash between upload and send, a consumer crash after hydrating and before the ack (and the
- * redelivery after deletion that follows on brokers that redeliver).
+ * crash between upload and send, a consumer crash after hydrating and before the ack, and a
+ * message delivered again after its payload was deleted (a producer retry's late duplicate).
  */
 export const claimCheck: Suite = {
   name: "claim-check",

@@ -66,6 +66,7 @@ export const scenarioSchema = z.object({
       producerCrashes: z.array(z.string().min(1)),
       deleteOn: z.enum(["copies-settled", "first-read"]),
       sweep: z.boolean().optional(),
+      resendAfterDelete: z.array(z.string().min(1)).optional(),
       storeFaults: z.array(faultStep).optional(),
     })
     .optional(),
