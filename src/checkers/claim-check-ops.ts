@@ -12,6 +12,8 @@ export interface ClaimCheckOps {
   completedAt: Map<string, number[]>;
   /** Copy `id@entity` → history indexes of drain ops that removed it. */
   drainedAt: Map<string, number[]>;
+  /** Copies (`id@entity`) the broker delivered (ok receive or drain), with the first delivering op's index. */
+  delivered: Map<string, number>;
   /** The last ok `store` completion (what was left after the cleanup window). */
   store?: { value: StoreValue; index: number };
   /** True when the history is a claim-check run's (some send carries a claim). */
@@ -22,7 +24,7 @@ export const copyKey = (id: string, entity: string) => `${id}@${entity}`;
 
 /** Collect a history's claim-check ops in one pass. */
 export function claimCheckOps(history: readonly Op[]): ClaimCheckOps {
-  const out: ClaimCheckOps = { sent: new Map(), uploads: [], hydrates: [], completedAt: new Map(), drainedAt: new Map(), any: false };
+  const out: ClaimCheckOps = { sent: new Map(), uploads: [], hydrates: [], completedAt: new Map(), drainedAt: new Map(), delivered: new Map(), any: false };
   const add = (map: Map<string, number[]>, id: string, entity: string, index: number) => {
     const k = copyKey(id, entity);
     map.set(k, [...(map.get(k) ?? []), index]);
@@ -43,6 +45,7 @@ export function claimCheckOps(history: readonly Op[]): ClaimCheckOps {
     else if (op.f === "store") out.store = { value: op.value as StoreValue, index: op.index };
     else if (op.f === "settle" && (op.value as SettleValue).outcome === "complete") add(out.completedAt, (op.value as SettleValue).id, (op.value as SettleValue).entity, op.index);
     else if (op.f === "drain") for (const d of (op.value as ReceiveValue).deliveries ?? []) add(out.drainedAt, d.id, d.entity, op.index);
+    if (op.f === "receive" || op.f === "drain") for (const d of (op.value as ReceiveValue).deliveries ?? []) if (!out.delivered.has(copyKey(d.id, d.entity))) out.delivered.set(copyKey(d.id, d.entity), op.index);
   }
   return out;
 }

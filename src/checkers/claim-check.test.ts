@@ -55,6 +55,14 @@ describe("claim-check checkers", () => {
     expect(r.anomalies["wrong-bytes"]?.[0]?.id).toBe("m1");
   });
 
+  it("hashes: a delivered reference never hydrated leaves the verdict unknown", () => {
+    const h = new HistoryBuilder(setup).send("p1", "docs", [big]);
+    h.receive("c1", A, [delivery("m1", A, 1, "t")]);
+    const r = claimCheckHashes.check(h.ops, { setup });
+    expect(r.valid).toBe("unknown");
+    expect(r.anomalies["unhydrated"]?.[0]).toMatchObject({ id: "m1", entity: A });
+  });
+
   it("dangling: the second subscription finds the payload gone (deleted on the first read)", () => {
     const h = new HistoryBuilder(setup).send("p1", "docs", [big]);
     h.call("c1", "hydrate", { id: "m1", entity: A, ref: "m1.1" }, "ok", { id: "m1", entity: A, ref: "m1.1", found: true, sha256: "aaa", bytes: 4000 });

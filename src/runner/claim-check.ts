@@ -69,6 +69,8 @@ export class ClaimCheckStage {
       const value: UploadValue = { id: m.id, ref, sha256: hash, bytes: body.length };
       if (!(await this.retry(process, "upload", value, () => this.store.upload(ref, body)))) continue;
       this.uploaded.add(ref);
+      // The envelope carries the reference: a consumer may get it before the send's ack comes back.
+      this.refs.set(m.id, ref);
       const claim = { ref, sha256: hash, bytes: body.length };
       out.push({ ...m, size: Buffer.byteLength(JSON.stringify(claim)), claim });
     }
