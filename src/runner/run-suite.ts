@@ -58,6 +58,10 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions): Promise<
     const message = `cannot connect to the broker: ${describeError(error)}`;
     return { outcome: { ...base, verdict: "unknown", results: {}, runs: 0, wallMs: Date.now() - started, error: message } };
   }
+  if (suite.needsStore && !options.store) {
+    const error = "needs a blob store: run it through run() or gauntlet run, which start one (--store azurite|file|file:DIR), or pass options.store";
+    return { outcome: { ...base, verdict: "unknown", results: {}, runs: 0, wallMs: Date.now() - started, error } };
+  }
   if (suite.needsFaults && !options.faults?.length) {
     const reason = "needs network faults between clients and the broker: add --faults (e.g. --faults reset-peer)";
     return { outcome: { ...base, verdict: true, notApplicable: reason, results: {}, runs: 0, wallMs: Date.now() - started } };
