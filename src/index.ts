@@ -63,6 +63,8 @@ export type { Defect } from "./brokers/memory/defects.js";
 export { executeScenario } from "./runner/execute.js";
 export { runScenario } from "./runner/run-scenario.js";
 export { runSuite } from "./runner/run-suite.js";
+export { startBlobStore } from "./environments/blob-store/start-store.js";
+export type { StartedBlobStore } from "./core/blob-store.js";
 
 export type { CertifyMessage, DeliveryContext, DiffEntry, HandlerEnv, HandlerModule, Json, ScheduleRun, Semantics } from "./certify/types.js";
 export type { OutboxDb, OutboxModule, OutboxOrder, Publish } from "./certify/outbox/contract.js";

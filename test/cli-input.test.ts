@@ -57,7 +57,7 @@ describe("gauntlet list", () => {
     const r = gauntlet(["list", "--json"]);
     expect(r.code).toBe(0);
     const data = JSON.parse(r.stdout);
-    expect(data.suites.map((s: { name: string }) => s.name)).toEqual(["at-least-once", "ordering-per-key", "lock-expiry", "dead-letter", "duplicates", "receive-and-delete", "idempotent-producer", "failover"]);
+    expect(data.suites.map((s: { name: string }) => s.name)).toEqual(["at-least-once", "ordering-per-key", "lock-expiry", "dead-letter", "duplicates", "receive-and-delete", "idempotent-producer", "failover", "claim-check"]);
     expect(data.defects).toHaveLength(6);
   });
 });

@@ -15,6 +15,8 @@ export interface ResolvedTest {
   shrinkBudgetSeconds: number;
   out: string;
   replay?: NonNullable<Test["replay"]>;
+  /** The blob store claim-check suites upload to: azurite, file or file:DIR. */
+  store: string;
 }
 
 const isInt = (n: unknown, min: number, max: number): n is number => typeof n === "number" && Number.isInteger(n) && n >= min && n <= max;
@@ -34,7 +36,10 @@ export function resolveTest(test: Test): ResolvedTest {
   if (test.seed !== undefined && !isInt(test.seed, -(2 ** 31), 2 ** 31 - 1)) throw new UsageError(`test.seed: ${String(test.seed)} is not a 32-bit integer`, "e.g. seed: 42");
   if (test.shrinkBudgetSeconds !== undefined && !isInt(test.shrinkBudgetSeconds, 1, 86_400)) throw new UsageError(`test.shrinkBudgetSeconds: ${String(test.shrinkBudgetSeconds)} is not a whole number from 1 to 86400`, "e.g. shrinkBudgetSeconds: 60");
   const replayed = test.replay?.checkers ? claimSuite(test.replay.suite, test.replay.checkers, test.replay.claims ?? {}) : test.replay ? suiteByName(test.replay.suite) : undefined;
-  const suites = replayed ? [replayed] : test.suites?.length ? test.suites.map(suiteByName) : [...SUITES];
+  // Suites that need a blob store (claim-check) run when named, not in the default set.
+  const suites = replayed ? [replayed] : test.suites?.length ? test.suites.map(suiteByName) : SUITES.filter((s) => !s.needsStore);
+  const store = test.store ?? "azurite";
+  if (typeof store !== "string" || !(store === "azurite" || store === "file" || /^file:.+/.test(store))) throw new UsageError(`--store (test.store): unknown store "${String(store).slice(0, 40)}"`, "use azurite (a private Azurite, the default), file (a temporary directory) or file:DIR");
   if (test.replay && !isInt(test.replay.times, 1, 10_000)) throw new UsageError(`test.replay.times: ${String(test.replay.times)} is not a whole number from 1 to 10000`, "e.g. times: 10");
   const onMemory = test.broker.startsWith("memory:");
   return {
@@ -46,5 +51,6 @@ export function resolveTest(test: Test): ResolvedTest {
     shrinkBudgetSeconds: test.shrinkBudgetSeconds ?? (onMemory ? TEST_DEFAULTS.shrinkBudgetSeconds.memory : TEST_DEFAULTS.shrinkBudgetSeconds.other),
     out: test.out ?? TEST_DEFAULTS.out,
     ...(test.replay ? { replay: test.replay } : {}),
+    store,
   };
 }

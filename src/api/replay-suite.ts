@@ -1,5 +1,6 @@
 import type { StartedEnvironment } from "../core/driver.js";
 import type { Op } from "../core/history.js";
+import type { StartedBlobStore } from "../core/blob-store.js";
 import type { SuiteOutcome } from "../core/run.js";
 import { historyMetrics } from "../report/metrics.js";
 import { shellQuote } from "../report/shell-quote.js";
@@ -10,7 +11,7 @@ import type { ResolvedTest } from "./check-test.js";
  * Re-run a saved scenario `times` times and report how often it reproduces; the kept history is
  * the first failing run (else the last). On the embedded broker every replay is identical.
  */
-export async function replaySuite(t: ResolvedTest, env: StartedEnvironment): Promise<{ outcome: SuiteOutcome; ops?: Op[] }> {
+export async function replaySuite(t: ResolvedTest, env: StartedEnvironment, store?: StartedBlobStore): Promise<{ outcome: SuiteOutcome; ops?: Op[] }> {
   const replay = t.replay!;
   const suite = t.suites[0]!;
   const started = Date.now();
@@ -18,7 +19,7 @@ export async function replaySuite(t: ResolvedTest, env: StartedEnvironment): Pro
   let unknowns = 0;
   let kept: ScenarioRun | undefined;
   for (let i = 0; i < replay.times; i++) {
-    const run = await runScenario(replay.scenario, { env, checkers: suite.checkers, claims: suite.claims, runId: suite.name });
+    const run = await runScenario(replay.scenario, { env, checkers: suite.checkers, claims: suite.claims, runId: suite.name, ...(store ? { store } : {}) });
     if (run.result.valid === false) failures += 1;
     if (run.result.valid === "unknown") unknowns += 1;
     if (!kept || (run.result.valid === false && kept.result.valid !== false)) kept = run;

@@ -10,6 +10,8 @@ import type { Test } from "../core/test.js";
 import { markBrokerLogs, saveBrokerLogs } from "../brokers/local/broker-logs.js";
 import { redact } from "../environments/url.js";
 import { startEnvironment } from "../environments/start.js";
+import { startBlobStore } from "../environments/blob-store/start-store.js";
+import type { StartedBlobStore } from "../core/blob-store.js";
 import { historyMetrics } from "../report/metrics.js";
 import { publishRun, summarize } from "../report/publish.js";
 import { makeReportDir, newRunId } from "../report/report-dir.js";
@@ -65,6 +67,15 @@ export async function runResolved(t: ResolvedTest, hooks: RunHooks = {}, extras:
   const faults = t.replay ? [...new Set((t.replay.scenario.faults ?? []).map((f) => f.name))] : t.faults;
   const logMarks = await markBrokerLogs(t.broker);
   const env = await startEnvironment(t.broker, { faults });
+  // Claim-check suites (and their replays) upload to a blob store Gauntlet starts for the run.
+  const needsStore = t.suites.some((s) => s.needsStore) || t.replay?.scenario.claimCheck !== undefined;
+  let store: StartedBlobStore | undefined;
+  try {
+    store = needsStore ? await startBlobStore(t.store) : undefined;
+  } catch (err) {
+    await env.stop();
+    throw err;
+  }
   const startedAt = new Date().toISOString();
   const runId = newRunId();
   const published: Published[] = [];
@@ -78,22 +89,24 @@ export async function runResolved(t: ResolvedTest, hooks: RunHooks = {}, extras:
     return summary;
   };
   const unregister = hooks.onInterrupt?.(async (signal) => {
+    await store?.stop();
     await env.stop();
     await finish(signal);
   });
   try {
     reportDir = await makeReportDir(t.out, runId);
-    if (t.replay) published.push(await replaySuite(t, env));
-    else await propertyRuns(t, env, reportDir, broker, published, hooks);
+    if (t.replay) published.push(await replaySuite(t, env, store));
+    else await propertyRuns(t, env, reportDir, broker, published, hooks, store);
   } finally {
     if (reportDir) await rm(join(reportDir, "live"), { recursive: true, force: true });
+    await store?.stop();
     await env.stop();
     unregister?.();
   }
   return finish();
 }
 
-async function propertyRuns(t: ResolvedTest, env: StartedEnvironment, reportDir: string, broker: string, published: Published[], hooks: RunHooks): Promise<void> {
+async function propertyRuns(t: ResolvedTest, env: StartedEnvironment, reportDir: string, broker: string, published: Published[], hooks: RunHooks, store?: StartedBlobStore): Promise<void> {
   const liveDir = join(reportDir, "live");
   await mkdir(liveDir, { recursive: true });
   for (const suite of t.suites) {
@@ -105,6 +118,7 @@ async function propertyRuns(t: ResolvedTest, env: StartedEnvironment, reportDir:
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
       faults: t.faults,
       shrinkBudgetMs: t.shrinkBudgetSeconds * 1000,
+      ...(store ? { store } : {}),
     });
     if (representative) outcome.metrics = historyMetrics(representative.ops);
     if (outcome.counterexample) {
@@ -143,7 +157,8 @@ function rerunCommand(t: ResolvedTest, broker: string): string {
   if (t.replay) {
     const file = t.replay.file ?? "REPRO.json";
     const sameBroker = t.replay.broker === undefined || redact(t.replay.broker) === broker;
-    return `npx gauntlet replay ${shellQuote(file)}${sameBroker ? "" : ` --broker ${shellQuote(broker)}`} --times ${t.replay.times}`;
+    const store = t.replay.scenario.claimCheck && t.store !== "azurite" ? ` --store ${shellQuote(t.store)}` : "";
+    return `npx gauntlet replay ${shellQuote(file)}${sameBroker ? "" : ` --broker ${shellQuote(broker)}`} --times ${t.replay.times}${store}`;
   }
-  return ["npx gauntlet run", ...t.suites.map((s) => s.name), "--broker", shellQuote(broker), "--seed", String(t.seed), "--runs", String(t.runs), ...(t.faults.length ? ["--faults", t.faults.join(",")] : [])].join(" ");
+  return ["npx gauntlet run", ...t.suites.map((s) => s.name), "--broker", shellQuote(broker), "--seed", String(t.seed), "--runs", String(t.runs), ...(t.faults.length ? ["--faults", t.faults.join(",")] : []), ...(t.store !== "azurite" && t.suites.some((s) => s.needsStore) ? ["--store", shellQuote(t.store)] : [])].join(" ");
 }

@@ -2,6 +2,10 @@ import type { Checker } from "../core/checker.js";
 import { UsageError } from "../core/errors.js";
 import { atLeastOnce } from "./at-least-once.js";
 import { atMostOnce } from "./at-most-once.js";
+import { claimCheckDangling } from "./claim-check-dangling.js";
+import { claimCheckHashes } from "./claim-check-hashes.js";
+import { claimCheckOrphans } from "./claim-check-orphans.js";
+import { claimCheckThreshold } from "./claim-check-threshold.js";
 import { deadLetter } from "./dead-letter.js";
 import { duplicates } from "./duplicates.js";
 import { failover } from "./failover.js";
@@ -21,6 +25,10 @@ export const CHECKERS: Readonly<Record<string, Checker>> = Object.freeze({
   [atMostOnce.name]: atMostOnce,
   [failover.name]: failover,
   [kafkaLog.name]: kafkaLog,
+  [claimCheckHashes.name]: claimCheckHashes,
+  [claimCheckDangling.name]: claimCheckDangling,
+  [claimCheckOrphans.name]: claimCheckOrphans,
+  [claimCheckThreshold.name]: claimCheckThreshold,
 });
 
 /** Look a checker up by name; an unknown name fails with the list of known ones. */

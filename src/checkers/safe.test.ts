@@ -71,7 +71,7 @@ describe("compose", () => {
 
 describe("registry", () => {
   it("finds every checker by its name and rejects unknown names with the list", () => {
-    expect(Object.keys(CHECKERS)).toEqual(["at-least-once", "duplicates", "ordering-per-key", "key-exclusive", "lock-expiry", "dead-letter", "at-most-once", "failover", "kafka-log"]);
+    expect(Object.keys(CHECKERS)).toEqual(["at-least-once", "duplicates", "ordering-per-key", "key-exclusive", "lock-expiry", "dead-letter", "at-most-once", "failover", "kafka-log", "claim-check-hashes", "claim-check-dangling", "claim-check-orphans", "claim-check-threshold"]);
     for (const [name, c] of Object.entries(CHECKERS)) expect(checkerByName(name)).toBe(c);
     expect(() => checkerByName("nope")).toThrow(UsageError);
     expect(() => checkerByName("nope")).toThrow(/unknown checker "nope"/);

@@ -57,7 +57,8 @@ function buildProgram(setCode: (code: number) => void): Command {
     .option("--out <dir>", "report root directory", "reports")
     .option("--json", "print results.json to stdout instead of the table")
     .option("--shrink-budget <seconds>", "stop shrinking this long after the first failure (default 60 on real brokers, unlimited on memory://)")
-    .option("--faults <names>", `inject fault windows generated with the workload: ${FAULT_NAMES.join(", ")} (see docs/faults.md; partition-* and *-leader need a cluster, docs/clusters.md; lost-*, delayed-confirm, connection-blocked, channel-close, not-leader, produce-timed-out, coordinator-loading and rebalance-in-progress are protocol faults: one frame of amqp:// or kafka://)`)
+    .option("--store <store>", "blob store of the claim-check suite: azurite (a private Azurite behind toxiproxy, default), file (a temporary directory) or file:DIR")
+    .option("--faults <names>", `inject fault windows generated with the workload: ${FAULT_NAMES.join(", ")} (see docs/faults.md; partition-* and *-leader need a cluster, docs/clusters.md; lost-*, delayed-confirm, connection-blocked, channel-close, not-leader, produce-timed-out, coordinator-loading and rebalance-in-progress are protocol faults: one frame of amqp:// or kafka://, or the emulator's own hooks on servicebus-emulator://)`)
     .option("--no-progress", "no progress line on stderr")
     .addOption(verbose)
     .action(async (suites: string[], opts) => setCode(opts.plan ? await runPlanCommand(opts.plan, suites, opts) : await runCommand(suites, opts)));
@@ -93,6 +94,7 @@ function buildProgram(setCode: (code: number) => void): Command {
     .argument("<file>", "repro-<suite>.json")
     .option("--broker <url>", "broker URL (default: the one in the repro file)")
     .option("--times <n>", "replay N times and report how often it reproduces", "1")
+    .option("--store <store>", "blob store of a claim-check repro: azurite (default), file or file:DIR")
     .option("--out <dir>", "report root directory", "reports")
     .option("--json", "print results.json to stdout")
     .addOption(verbose)

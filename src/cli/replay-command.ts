@@ -12,6 +12,7 @@ export interface ReplayCommandOptions {
   times?: string;
   out: string;
   json?: boolean;
+  store?: string;
 }
 
 /**
@@ -21,7 +22,7 @@ export interface ReplayCommandOptions {
 export async function replayCommand(file: string, options: ReplayCommandOptions): Promise<number> {
   if ((await reproKind(file)) === "certify") return replayCertifyCommand(file, options);
   const times = positiveInt("--times", options.times, 1, 10_000);
-  const test = await readReplayTest(file, { times, out: options.out, ...(options.broker ? { broker: options.broker } : {}) });
+  const test = await readReplayTest(file, { times, out: options.out, ...(options.broker ? { broker: options.broker } : {}), ...(options.store ? { store: options.store } : {}) });
   const summary = await run(test, { onInterrupt: (cleanup) => onShutdown(cleanup) });
   const r = summary.suites[0]?.replayed;
   if (!options.json && r) process.stdout.write(`replay: reproduced ${r.failures} of ${r.times} run${r.times === 1 ? "" : "s"}${r.unknowns ? ` (${r.unknowns} unknown)` : ""}\n`);

@@ -17,6 +17,7 @@ export interface RunCommandOptions {
   progress?: boolean;
   faults?: string;
   shrinkBudget?: string;
+  store?: string;
 }
 
 export const DEFAULT_RUNS = TEST_DEFAULTS.runs;
@@ -32,6 +33,7 @@ export function testFromArgs(suiteNames: string[], options: RunCommandOptions): 
     faults: parseFaults(options.faults),
     out: options.out,
     ...(shrink ? { shrinkBudgetSeconds: shrink } : {}),
+    ...(options.store !== undefined ? { store: options.store } : {}),
   };
 }
 

@@ -15,7 +15,11 @@ export type OpF =
   | "renew"
   | "drain"
   | "crash"
-  | "fault";
+  | "fault"
+  | "upload"
+  | "hydrate"
+  | "delete"
+  | "store";
 
 /** One line of history.jsonl. `time` is monotonic nanoseconds since the run started. */
 export interface Op<V = unknown> {
@@ -42,6 +46,52 @@ export interface SentMessage {
   /** Kafka, on ok send completions: the partition and offset the broker stored it at. */
   partition?: number;
   offset?: string;
+  /** Claim-check runs: the payload this message stands for (a reference when `ref` is set, else inline). */
+  claim?: ClaimValue;
+}
+
+/** A claim-check payload: its hash and size, and the store reference when it went out of band. */
+export interface ClaimValue {
+  /** Blob name in the store; absent when the payload travelled inline. */
+  ref?: string;
+  /** sha256 (hex) of the payload's bytes. */
+  sha256: string;
+  /** Payload size in bytes (the message's own `size` is what the broker carried). */
+  bytes: number;
+}
+
+/** value of `upload` ops (claim-check producers): the payload of message `id` stored as `ref`. */
+export interface UploadValue {
+  id: string;
+  ref: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** value of `hydrate` ops (claim-check consumers): the reference of one delivery read back from the store. */
+export interface HydrateValue {
+  id: string;
+  entity: string;
+  ref: string;
+  /** On completions: false when the store had no such payload. */
+  found?: boolean;
+  /** On completions where found: sha256 (hex) and size of the bytes read. */
+  sha256?: string;
+  bytes?: number;
+}
+
+/** value of `delete` ops (claim-check cleanup): the payload `ref` removed, and why. */
+export interface DeleteValue {
+  ref: string;
+  id?: string;
+  reason: "copies-settled" | "first-read" | "sweep";
+}
+
+/** value of `store` ops (claim-check): the payloads still in the store once the cleanup window passed. */
+export interface StoreValue {
+  cleanupWindowMs: number;
+  /** On completions: every blob name left. */
+  payloads?: string[];
 }
 
 /** value of `send` ops: the target entity (queue or topic) and the messages (a batch when >1). */

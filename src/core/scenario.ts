@@ -23,6 +23,31 @@ export interface Scenario {
   settingsAsDeclared?: boolean;
   /** Fault windows the nemesis opens during the run (absent: none). */
   faults?: FaultStep[];
+  /** Claim-check runs: payloads over a threshold travel through a blob store (docs/patterns.md). */
+  claimCheck?: ClaimCheckPlan;
+}
+
+/**
+ * The claim-check stage of a scenario: a message's `size` is its payload's; over
+ * `thresholdBytes` the payload is uploaded and only a reference is sent.
+ */
+export interface ClaimCheckPlan {
+  thresholdBytes: number;
+  /** How long after the final drain the cleanup may take before the store is listed, ms. */
+  cleanupWindowMs: number;
+  /** Message ids whose producer crashes after uploading the payload, before sending; it restarts and sends again. */
+  producerCrashes: string[];
+  /** When a payload is deleted: once every copy was settled (correct), or on its first read (broken under fan-out). */
+  deleteOn: "copies-settled" | "first-read";
+  /**
+   * Message ids the producer sends once more after their payload was deleted (a producer retry's
+   * duplicate arriving after the first copy was processed): a redelivery after deletion.
+   */
+  resendAfterDelete?: string[];
+  /** Sweep payloads no sent message references (crashed producers' uploads) at cleanup (default true; false is broken). */
+  sweep?: boolean;
+  /** Network faults between clients and the store (latency, cut): toxiproxy in front of Azurite. */
+  storeFaults?: FaultStep[];
 }
 
 export interface ProducerPlan {

@@ -23,6 +23,8 @@ export interface SetupValue {
    * after creating it (Driver.describe): the configuration this run validated.
    */
   described?: Record<string, Record<string, unknown>>;
+  /** Claim-check runs: payloads over `thresholdBytes` go to the store (`store` says which kind). */
+  claimCheck?: { thresholdBytes: number; cleanupWindowMs: number; store: string };
   /** Checkers to run on this history (by name); all by default. */
   checkers?: string[];
 }

@@ -19,6 +19,8 @@ export interface Suite {
   readonly noteFrom?: string;
   /** Meaningless without faults (`--faults`): reported n/a when run without them. */
   readonly needsFaults?: boolean;
+  /** Its scenarios upload payloads to a blob store (claim-check): the run starts one (`--store`). */
+  readonly needsStore?: boolean;
   /** How this suite's fault windows are generated when --faults is given (count, horizon). */
   readonly faultSchedule?: { maxWindows?: number; horizonMs?: number; minWindowMs?: number };
 }

@@ -22,6 +22,8 @@ export interface Test {
   shrinkBudgetSeconds?: number;
   /** Where reports/<run-id>/ go (default "reports", relative to the working directory). */
   out?: string;
+  /** Blob store of claim-check suites: `azurite` (a private Azurite behind toxiproxy, default), `file` (a temporary directory) or `file:DIR`. */
+  store?: string;
   /** Re-run a saved scenario instead of generating them (what `gauntlet replay` does). */
   replay?: ReplaySpec;
 }

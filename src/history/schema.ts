@@ -31,6 +31,10 @@ const sentMessage = z.looseObject({
   size: z.number().int().nonnegative().optional(),
   partition: z.number().int().nonnegative().optional().describe("Kafka: partition the acknowledged send was stored in (ok completions)"),
   offset: offsetString.optional().describe("Kafka: offset the acknowledged send was stored at (ok completions)"),
+  claim: z
+    .looseObject({ ref: z.string().min(1).optional(), sha256: z.string().min(1), bytes: z.number().int().nonnegative() })
+    .optional()
+    .describe("Claim-check: the payload this message stands for; a reference (ref) when it went to the store, else inline"),
 });
 
 export const opSchema = z
@@ -72,6 +76,12 @@ export const valueSchemas = {
   renew: z.looseObject({ id: z.string(), entity: z.string().min(1), lockToken: z.string().optional(), lockedUntil: z.number().optional() }),
   crash: z.looseObject({ reason: z.string().optional(), unprocessed: z.array(z.string()).optional() }),
   fault: z.looseObject({ name: z.string().min(1), phase: z.enum(["start", "stop"]), target: z.string().optional(), detail: z.record(z.string(), z.unknown()).optional() }),
+  upload: z.looseObject({ id: z.string().min(1), ref: z.string().min(1), sha256: z.string().min(1), bytes: z.number().int().nonnegative() }).describe("Claim-check: a producer stored message id's payload as ref"),
+  hydrate: z
+    .looseObject({ id: z.string().min(1), entity: z.string().min(1), ref: z.string().min(1), found: z.boolean().optional(), sha256: z.string().optional(), bytes: z.number().int().nonnegative().optional() })
+    .describe("Claim-check: a consumer read one delivery's reference back from the store (completions: found, and the bytes' sha256 and size)"),
+  delete: z.looseObject({ ref: z.string().min(1), id: z.string().optional(), reason: z.string() }).describe("Claim-check: a payload removed from the store (copies-settled, first-read, sweep)"),
+  store: z.looseObject({ cleanupWindowMs: z.number().nonnegative(), payloads: z.array(z.string()).optional() }).describe("Claim-check: the payloads left in the store once the cleanup window passed (completions)"),
   rebalance: z.looseObject({
     entity: z.string(),
     group: z.string().optional(),
@@ -116,4 +126,8 @@ export const setupValueSchema = z.looseObject({
     .optional(),
   described: z.record(z.string(), z.record(z.string(), z.unknown())).optional().describe("Settings read back from the broker after creating each address (a plan run)"),
   checkers: z.array(z.string()).optional(),
+  claimCheck: z
+    .object({ thresholdBytes: z.number().int().positive(), cleanupWindowMs: z.number().nonnegative(), store: z.string() })
+    .optional()
+    .describe("Claim-check runs: payloads over thresholdBytes go to the store"),
 });

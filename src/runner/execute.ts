@@ -9,6 +9,9 @@ import { ProcessId, type Recorder } from "../history/recorder.js";
 import { recordOp } from "./op.js";
 import { Nemesis } from "./nemesis.js";
 import type { FaultInjector } from "../core/faults.js";
+import type { StartedBlobStore } from "../core/blob-store.js";
+import { realClock } from "../core/clock.js";
+import { ClaimCheckStage } from "./claim-check.js";
 
 /** Longest a consumer waits in one receive, ms. */
 const RECEIVE_WAIT_MS = 20;
@@ -22,6 +25,8 @@ export interface ExecuteOptions {
   clockToleranceMs?: number;
   /** Injector for the scenario's fault windows (none: faults in the scenario are not applied). */
   faults?: FaultInjector;
+  /** The blob store of a claim-check scenario (Scenario.claimCheck); required by one. */
+  store?: StartedBlobStore;
 }
 
 /**
@@ -41,7 +46,9 @@ export async function executeScenario(scenario: Scenario, driver: Driver, record
     clockToleranceMs: options.clockToleranceMs ?? driver.clockToleranceMs ?? 0,
     claims: options.claims,
     checkers: options.checkers,
+    ...(scenario.claimCheck ? { claimCheck: { thresholdBytes: scenario.claimCheck.thresholdBytes, cleanupWindowMs: scenario.claimCheck.cleanupWindowMs, store: options.store?.label ?? "none" } } : {}),
   };
+  if (scenario.claimCheck && !options.store) throw new Error("a claim-check scenario needs a blob store (run it through gauntlet run, which starts one: --store)");
   const provision = async () => {
     await driver.provision(scenario.entities);
     return driver.describe ? await driver.describe() : undefined;
@@ -56,8 +63,11 @@ export async function executeScenario(scenario: Scenario, driver: Driver, record
   const deadline = clock.now() + scenario.durationMs * NS_PER_MS;
   const state = { producersDone: false, deadline };
   const nemesis = options.faults && scenario.faults?.length ? new Nemesis(scenario.faults, options.faults, recorder, clock) : undefined;
-  const producing = Promise.all(scenario.producers.map((p) => runProducer(p, driver, recorder)));
-  const consuming = Promise.all(scenario.consumers.map((c) => runConsumer(c, driver, recorder, state)));
+  const claims = await claimCheckStage(scenario, options.store, recorder);
+  // The store is real even under a virtual broker clock: its fault windows run on the real clock.
+  const storeFaults = claims && options.store?.faults && scenario.claimCheck?.storeFaults?.length ? new Nemesis(scenario.claimCheck.storeFaults, options.store.faults, recorder, realClock(), "store") : undefined;
+  const producing = Promise.all(scenario.producers.map((p) => runProducer(p, driver, recorder, claims)));
+  const consuming = Promise.all(scenario.consumers.map((c) => runConsumer(c, driver, recorder, state, claims)));
   try {
     // Wait for every client loop even when one fails, so none outlives the scenario.
     const produced = await Promise.allSettled([producing]);
@@ -66,11 +76,21 @@ export async function executeScenario(scenario: Scenario, driver: Driver, record
     for (const r of [...produced, ...consumed]) if (r.status === "rejected") throw r.reason;
   } finally {
     await nemesis?.finish();
+    await storeFaults?.finish();
   }
-  await drainAll(scenario, driver, recorder);
+  await drainAll(scenario, driver, recorder, claims);
+  await claims?.finish();
 }
 
-async function runProducer(plan: ProducerPlan, driver: Driver, recorder: Recorder): Promise<void> {
+/** The claim-check stage of a scenario that has one, on an emptied store. */
+async function claimCheckStage(scenario: Scenario, store: StartedBlobStore | undefined, recorder: Recorder): Promise<ClaimCheckStage | undefined> {
+  if (!scenario.claimCheck || !store) return undefined;
+  await store.store.clear();
+  const targets = new Map(scenario.producers.flatMap((p) => p.sends.flatMap((s) => s.messages.map((m) => [m.id, p.target] as const))));
+  return new ClaimCheckStage(scenario.claimCheck, store.store, recorder, scenario.entities, targets);
+}
+
+async function runProducer(plan: ProducerPlan, driver: Driver, recorder: Recorder, claims?: ClaimCheckStage): Promise<void> {
   const clock = driver.clock;
   const process = new ProcessId(plan.name);
   // Opening a client can fail under faults too; keep trying as a real producer would.
@@ -83,6 +103,7 @@ async function runProducer(plan: ProducerPlan, driver: Driver, recorder: Recorde
       // Where the broker stored each message, when the driver says (Kafka: partition and offset).
       completion: (stored) => (stored ? { ...value, messages: value.messages.map((m, i) => (stored[i] ? { ...m, partition: stored[i].partition, offset: stored[i].offset } : m)) } : value),
     });
+    if (outcome.type !== "fail") claims?.noteSent(value.messages);
     if (outcome.type === "info") {
       const fresh = await reconnect(producer, () => driver.producer(), clock, Infinity);
       if (fresh) producer = fresh;
@@ -92,14 +113,36 @@ async function runProducer(plan: ProducerPlan, driver: Driver, recorder: Recorde
   try {
     for (const step of plan.sends) {
       if (step.delayMs > 0) await clock.sleep(step.delayMs);
-      const value = { target: plan.target, messages: step.messages };
+      let messages = step.messages;
+      if (claims) {
+        messages = await claims.prepare(process, step.messages);
+        if (claims.crashesAfterUpload(step.messages)) {
+          // Crash between upload and send: the restarted producer uploads again (new references) and sends.
+          await crashProducer(producer, process, recorder);
+          producer = (await openWithRetry(() => driver.producer(), clock, clock.now() + 30_000 * NS_PER_MS)) ?? producer;
+          messages = await claims.prepare(process, step.messages);
+        }
+        if (messages.length === 0) continue;
+      }
+      const value = { target: plan.target, messages };
       const first = await send(value);
       // An indeterminate send is retried once with the same ids, as a careful producer would.
       if (step.resend || first.type === "info") await send({ ...value, retry: true });
     }
+    // Claim-check: send these once more after their payload was deleted (a late duplicate).
+    const mine = (claims?.plan.resendAfterDelete ?? []).filter((id) => plan.sends.some((s) => s.messages.some((m) => m.id === id)));
+    if (claims && mine.length) for (const m of await claims.deletedMessages(mine, 10_000)) await send({ target: plan.target, messages: [m], retry: true });
   } finally {
     await producer.close().catch(() => {});
   }
+}
+
+async function crashProducer(producer: { close(): Promise<void> }, process: ProcessId, recorder: Recorder): Promise<void> {
+  const value = { reason: "producer crash after uploading a payload, before sending its reference" };
+  const pending = recorder.invoke(process.current, "crash", value);
+  await producer.close().catch(() => {});
+  recorder.complete(pending, "info", value);
+  process.renew();
 }
 
 interface RunState {
@@ -107,7 +150,7 @@ interface RunState {
   deadline: number;
 }
 
-async function runConsumer(plan: ConsumerPlan, driver: Driver, recorder: Recorder, state: RunState): Promise<void> {
+async function runConsumer(plan: ConsumerPlan, driver: Driver, recorder: Recorder, state: RunState, claims?: ClaimCheckStage): Promise<void> {
   const clock = driver.clock;
   const process = new ProcessId(plan.name);
   if (plan.startDelayMs > 0) await clock.sleep(plan.startDelayMs);
@@ -116,7 +159,8 @@ async function runConsumer(plan: ConsumerPlan, driver: Driver, recorder: Recorde
   let consumer: Consumer = opened;
   let handled = 0;
   let idle = 0;
-  while (clock.now() < state.deadline) {
+  // Claim-check: the store is real even under a virtual clock, so consumers outlast producers still waiting on it.
+  while (clock.now() < state.deadline || (claims && !state.producersDone)) {
     const got = await recordOp(
       recorder,
       process,
@@ -139,6 +183,8 @@ async function runConsumer(plan: ConsumerPlan, driver: Driver, recorder: Recorde
       continue;
     }
     idle = 0;
+    // Claim-check: hydrate before handling, so a crash action is a crash after hydration, before the ack.
+    if (claims && plan.mode === "peek-lock") await claims.hydrate(process, deliveries);
     for (const delivery of deliveries) {
       const action: ConsumerAction = plan.actions[handled++] ?? { kind: "complete", handleMs: 0 };
       if (plan.mode === "receive-and-delete") {
@@ -159,7 +205,8 @@ async function runConsumer(plan: ConsumerPlan, driver: Driver, recorder: Recorde
         consumer = fresh;
         break; // the rest of the batch dies with the client
       }
-      await handle(consumer, delivery, action, process, recorder, driver);
+      const settled = await handle(consumer, delivery, action, process, recorder, driver);
+      if (settled === "complete") await claims?.copySettled(process, delivery);
     }
   }
   await consumer.close().catch(() => {});
@@ -172,7 +219,7 @@ async function handle(
   process: ProcessId,
   recorder: Recorder,
   driver: Driver,
-): Promise<void> {
+): Promise<SettleOutcome | undefined> {
   const { clock, capabilities } = driver;
   if (action.kind === "renew") {
     let spent = 0;
@@ -195,7 +242,8 @@ async function handle(
   // A broker that cannot carry a dead-letter reason (RabbitMQ's reject) gets none, so no reason is claimed.
   const reason = action.kind === "dead-letter" && capabilities.has("dead-letter-reason") ? action.reason : undefined;
   const value = { outcome, id: delivery.id, entity: delivery.entity, lockToken: delivery.lockToken, ...(reason ? { reason } : {}) };
-  await recordOp(recorder, process, "settle", value, () => consumer.settle(delivery, outcome, reason ? { reason } : undefined), { clock });
+  const settled = await recordOp(recorder, process, "settle", value, () => consumer.settle(delivery, outcome, reason ? { reason } : undefined), { clock });
+  return settled.type === "ok" ? outcome : undefined;
 }
 
 async function crashAndRestart(
@@ -234,7 +282,7 @@ async function openWithRetry<T>(open: () => Promise<T>, clock: Driver["clock"], 
 }
 
 /** Final drain: empty every entity and its DLQ, waiting out locks held by crashed clients. */
-async function drainAll(scenario: Scenario, driver: Driver, recorder: Recorder): Promise<void> {
+async function drainAll(scenario: Scenario, driver: Driver, recorder: Recorder, claims?: ClaimCheckStage): Promise<void> {
   const clock = driver.clock;
   const process = new ProcessId("drain");
   const addresses = new Set<string>();
@@ -244,7 +292,7 @@ async function drainAll(scenario: Scenario, driver: Driver, recorder: Recorder):
   const maxWaitMs = Math.max(...sent.flatMap(lockDurations), 0) * 2 + 100;
   for (const source of addresses) {
     for (const dlq of [false, true]) {
-      await recordOp(
+      const drained = await recordOp(
         recorder,
         process,
         "drain",
@@ -252,6 +300,8 @@ async function drainAll(scenario: Scenario, driver: Driver, recorder: Recorder):
         () => driver.drain(source, { dlq, maxWaitMs }),
         { clock, timeoutMs: maxWaitMs + 30_000, completion: (deliveries) => ({ source, dlq, deliveries }) },
       );
+      // Drained copies are consumed too: hydrate them, then they count as settled.
+      if (claims && drained.type === "ok") await claims.hydrate(process, drained.result, true);
     }
   }
 }

@@ -24,6 +24,8 @@ export class Nemesis {
     private readonly injector: FaultInjector,
     private readonly recorder: Recorder,
     private readonly clock: Clock,
+    /** Recorded as each window's target instead of the step's scope (e.g. "store": faults in front of the blob store). */
+    private readonly target?: string,
   ) {
     const origin = clock.now();
     const ordered = [...steps].sort((a, b) => a.atMs - b.atMs);
@@ -61,7 +63,7 @@ export class Nemesis {
   }
 
   private async phase<T>(step: FaultStep, phase: "start" | "stop", act: () => Promise<T>): Promise<T | undefined> {
-    const value: FaultValue = { name: step.name, phase, ...(step.params || step.stream ? { detail: { ...step.params, ...(step.stream ? { stream: step.stream } : {}) } } : {}), target: step.scope ?? this.injector.scope };
+    const value: FaultValue = { name: step.name, phase, ...(step.params || step.stream ? { detail: { ...step.params, ...(step.stream ? { stream: step.stream } : {}) } } : {}), target: this.target ?? step.scope ?? this.injector.scope };
     const pending = this.recorder.invoke(PROCESS, "fault", value);
     try {
       const result = await act();

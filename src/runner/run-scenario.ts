@@ -4,6 +4,7 @@ import type { Op } from "../core/history.js";
 import type { ComposedResult } from "../core/result.js";
 import type { Scenario } from "../core/scenario.js";
 import type { Claims } from "../core/setup.js";
+import type { StartedBlobStore } from "../core/blob-store.js";
 import { describeError } from "../core/errors.js";
 import { compose } from "../checkers/compose.js";
 import { setupOf } from "../history/views.js";
@@ -27,6 +28,8 @@ export interface RunScenarioOptions {
   runId: string;
   /** Stream ops here as they are recorded (crash-safe live history). */
   livePath?: string;
+  /** The blob store of claim-check scenarios. */
+  store?: StartedBlobStore;
 }
 
 /**
@@ -45,6 +48,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         claims: options.claims,
         checkers: options.checkers.map((c) => c.name),
         ...(options.env.faults ? { faults: options.env.faults } : {}),
+        ...(options.store ? { store: options.store } : {}),
       });
     } finally {
       await driver.close().catch(() => {});

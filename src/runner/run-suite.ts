@@ -7,6 +7,7 @@ import type { Suite } from "../core/suite.js";
 import type { FaultName } from "../core/faults.js";
 import { faultScheduleArbitrary } from "../workload/fault-schedule-arbitrary.js";
 import { describeError } from "../core/errors.js";
+import type { StartedBlobStore } from "../core/blob-store.js";
 import { type ScenarioRun, runScenario } from "./run-scenario.js";
 
 /** Progress of a suite's property runs, for the CLI's progress line. */
@@ -30,6 +31,8 @@ export interface RunSuiteOptions {
   shrinkBudgetMs?: number;
   /** Faults to generate windows of (`--faults`); the environment must offer them (env.faults). */
   faults?: readonly FaultName[];
+  /** The blob store a suite with `needsStore` uploads payloads to (started by the caller). */
+  store?: StartedBlobStore;
 }
 
 /** A suite's outcome plus the run whose history represents it. */
@@ -54,6 +57,10 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions): Promise<
   } catch (error) {
     const message = `cannot connect to the broker: ${describeError(error)}`;
     return { outcome: { ...base, verdict: "unknown", results: {}, runs: 0, wallMs: Date.now() - started, error: message } };
+  }
+  if (suite.needsStore && !options.store) {
+    const error = "needs a blob store: run it through run() or gauntlet run, which start one (--store azurite|file|file:DIR), or pass options.store";
+    return { outcome: { ...base, verdict: "unknown", results: {}, runs: 0, wallMs: Date.now() - started, error } };
   }
   if (suite.needsFaults && !options.faults?.length) {
     const reason = "needs network faults between clients and the broker: add --faults (e.g. --faults reset-peer)";
@@ -88,6 +95,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions): Promise<
       claims: suite.claims,
       runId: suite.name,
       livePath: options.livePath,
+      ...(options.store ? { store: options.store } : {}),
     });
     executed += 1;
     lastRun = run;
@@ -111,7 +119,7 @@ export async function runSuite(suite: Suite, options: RunSuiteOptions): Promise<
   const counterexample = details.failed ? details.counterexample?.[0] : undefined;
   if (counterexample && !isDeepStrictEqual(representative?.scenario, counterexample)) {
     // Keep the history of the exact minimal scenario fast-check reports.
-    representative = await runScenario(counterexample, { env: options.env, checkers: suite.checkers, claims: suite.claims, runId: suite.name });
+    representative = await runScenario(counterexample, { env: options.env, checkers: suite.checkers, claims: suite.claims, runId: suite.name, ...(options.store ? { store: options.store } : {}) });
   }
   const propertyError = details.failed && !counterexample ? describeError(details.errorInstance) : undefined;
   const verdict = details.failed ? (counterexample ? false : "unknown") : lastUnknown ? "unknown" : true;

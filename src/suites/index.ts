@@ -3,6 +3,7 @@ import type { Suite } from "../core/suite.js";
 import type { Claims } from "../core/setup.js";
 import { checkerByName } from "../checkers/registry.js";
 import { atLeastOnce } from "./at-least-once.js";
+import { claimCheck } from "./claim-check.js";
 import { deadLetter } from "./dead-letter.js";
 import { duplicates } from "./duplicates.js";
 import { failover } from "./failover.js";
@@ -12,7 +13,7 @@ import { orderingPerKey } from "./ordering-per-key.js";
 import { receiveAndDelete } from "./receive-and-delete.js";
 
 /** The ready-made suites, in the order `gauntlet run` runs them. */
-export const SUITES: readonly Suite[] = [atLeastOnce, orderingPerKey, lockExpiry, deadLetter, duplicates, receiveAndDelete, idempotentProducer, failover];
+export const SUITES: readonly Suite[] = [atLeastOnce, orderingPerKey, lockExpiry, deadLetter, duplicates, receiveAndDelete, idempotentProducer, failover, claimCheck];
 
 /** Look a suite up by name; an unknown name fails with the list of known ones. */
 export function suiteByName(name: string): Suite {

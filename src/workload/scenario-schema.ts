@@ -18,6 +18,15 @@ const action = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("renew"), handleMs: ms, renewEveryMs: z.number().min(1).max(MAX_SCENARIO_MS) }),
 ]);
 
+const faultStep = z.object({
+  name: z.enum(FAULT_NAMES),
+  atMs: ms,
+  durationMs: z.number().positive().max(MAX_SCENARIO_MS),
+  params: z.record(z.string(), z.number()).optional(),
+  stream: z.enum(["upstream", "downstream"]).optional(),
+  scope: z.enum(["all", "producers", "consumers"]).optional(),
+});
+
 /** Validator for scenarios read from repro files (people edit them by hand). */
 export const scenarioSchema = z.object({
   version: z.literal(1),
@@ -49,17 +58,17 @@ export const scenarioSchema = z.object({
   ),
   durationMs: z.number().positive().max(MAX_SCENARIO_MS),
   settingsAsDeclared: z.boolean().optional(),
-  faults: z
-    .array(
-      z.object({
-        name: z.enum(FAULT_NAMES),
-        atMs: ms,
-        durationMs: z.number().positive().max(MAX_SCENARIO_MS),
-        params: z.record(z.string(), z.number()).optional(),
-        stream: z.enum(["upstream", "downstream"]).optional(),
-        scope: z.enum(["all", "producers", "consumers"]).optional(),
-      }),
-    )
+  faults: z.array(faultStep).optional(),
+  claimCheck: z
+    .object({
+      thresholdBytes: z.number().int().positive(),
+      cleanupWindowMs: ms,
+      producerCrashes: z.array(z.string().min(1)),
+      deleteOn: z.enum(["copies-settled", "first-read"]),
+      sweep: z.boolean().optional(),
+      resendAfterDelete: z.array(z.string().min(1)).optional(),
+      storeFaults: z.array(faultStep).optional(),
+    })
     .optional(),
 });
 

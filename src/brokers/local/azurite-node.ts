@@ -39,7 +39,7 @@ export async function startAzuriteNode(options: { startTimeoutMs?: number } = {}
   if (!script) throw new InfrastructureError("Azurite is not installed (the npm package azurite)", AZURITE_INSTALL);
   const dir = await mkdtemp(join(tmpdir(), "gauntlet-azurite-"));
   const port = await freePort();
-  const child = spawnTiedToThisProcess(process.execPath, [script, "--blobHost", "127.0.0.1", "--blobPort", String(port), "--location", dir, "--silent", "--skipApiVersionCheck", "--loose"], { log: join(dir, "azurite.log"), dir });
+  const child = spawnTiedToThisProcess(process.execPath, [script, "--blobHost", "127.0.0.1", "--blobPort", String(port), "--location", dir, "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry"], { log: join(dir, "azurite.log"), dir });
   const connectionString = `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};BlobEndpoint=http://127.0.0.1:${port}/${ACCOUNT};`;
   const stop = async () => {
     try {
