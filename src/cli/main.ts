@@ -59,6 +59,7 @@ function buildProgram(setCode: (code: number) => void): Command {
     .option("--shrink-budget <seconds>", "stop shrinking this long after the first failure (default 60 on real brokers, unlimited on memory://)")
     .option("--faults <names>", `inject fault windows generated with the workload: ${FAULT_NAMES.join(", ")} (see docs/faults.md; partition-* and *-leader need a cluster, docs/clusters.md; lost-*, delayed-confirm, not-leader, produce-timed-out and coordinator-loading are protocol faults: one frame of amqp:// or kafka://)`)
     .option("--no-progress", "no progress line on stderr")
+    .option("--use-existing", "with --plan: test entities that already exist (the plan must say useExisting too); each must be empty, nothing is created or deleted")
     .addOption(verbose)
     .action(async (suites: string[], opts) => setCode(opts.plan ? await runPlanCommand(opts.plan, suites, opts) : await runCommand(suites, opts)));
 
@@ -72,11 +73,13 @@ function buildProgram(setCode: (code: number) => void): Command {
     .action(async (file: string, opts) => setCode(await planValidateCommand(file, opts)));
   plan
     .command("import")
-    .description("print a plan (JSON) made from a broker's own configuration file; settings it cannot honour are named")
-    .argument("<kind>", "servicebus (the emulator's Config.json) or rabbitmq (the management plugin's definitions.json)")
-    .argument("<file>", "the configuration file")
+    .description("print a plan (JSON) made from a broker's own configuration (a file, or a live Kafka topic); settings it cannot honour are named")
+    .argument("<kind>", "servicebus (the emulator's Config.json), rabbitmq (the management plugin's definitions.json) or kafka (a live topic: --broker, --topic)")
+    .argument("[file]", "the configuration file (servicebus, rabbitmq)")
+    .option("--broker <url>", "kafka: the cluster to read the topic and broker configs from (kafka://host:port)")
+    .option("--topic <name...>", "kafka: the topic(s) to import")
     .addOption(verbose)
-    .action(async (kind: string, file: string, opts) => setCode(await planImportCommand(kind, file, opts)));
+    .action(async (kind: string, file: string | undefined, opts) => setCode(await planImportCommand(kind, file, opts)));
 
   program
     .command("check")

@@ -17,6 +17,8 @@ export interface RunCommandOptions {
   progress?: boolean;
   faults?: string;
   shrinkBudget?: string;
+  /** --use-existing (with --plan): test the plan's existing entities. */
+  useExisting?: boolean;
 }
 
 export const DEFAULT_RUNS = TEST_DEFAULTS.runs;

@@ -1,26 +1,10 @@
 import { settingsOf } from "../core/entities.js";
 import { addressesOf, entitySpecs } from "./entities.js";
-import type { Claim, Plan } from "./schema.js";
+import { kafkaClaims, kafkaProblems } from "./kafka.js";
+import type { Plan } from "./schema.js";
+import type { CheckedClaim, PlanProblem, UncheckedPromise } from "./claim-types.js";
 
-/** One bad field of a plan: its JSON path, what is wrong, and the fix. */
-export interface PlanProblem {
-  path: string;
-  message: string;
-  fix: string;
-}
-
-/** A claim to check, with why it is checked (the setting it was derived from, or "declared"). */
-export interface CheckedClaim {
-  claim: Claim;
-  because: string;
-}
-
-/** What the plan's settings promise that Gauntlet does not check yet: named, so nobody assumes it was. */
-export interface UncheckedPromise {
-  entity: string;
-  setting: string;
-  reason: string;
-}
+export type { CheckedClaim, PlanProblem, UncheckedPromise } from "./claim-types.js";
 
 const SB_DEFAULT_MAX_DELIVERY = 10;
 
@@ -30,6 +14,7 @@ const SB_DEFAULT_MAX_DELIVERY = 10;
  * keep order per key; duplicate detection stores no duplicates.
  */
 export function deriveClaims(plan: Plan): { claims: CheckedClaim[]; unchecked: UncheckedPromise[] } {
+  if (plan.family === "kafka") return kafkaClaims(plan);
   const claims: CheckedClaim[] = [];
   const unchecked: UncheckedPromise[] = [];
   for (const e of plan.entities) claims.push({ claim: { claim: "no-loss", entity: e.name }, because: `every ${e.kind} keeps what it acknowledged${plan.family === "rabbitmq" ? " (an x-max-length overflow must refuse the publish, not drop a stored message)" : ""}` });
@@ -71,6 +56,7 @@ export function claimsOf(plan: Plan): { claims: CheckedClaim[]; unchecked: Unche
 
 /** Settings the broker would refuse (RabbitMQ 3.10 rejects x-delivery-limit on a classic queue). */
 function settingProblems(plan: Plan): PlanProblem[] {
+  if (plan.family === "kafka") return kafkaProblems(plan);
   if (plan.family !== "rabbitmq") return [];
   const out: PlanProblem[] = [];
   plan.entities.forEach((e, i) => {
