@@ -20,5 +20,5 @@ export interface Suite {
   /** Meaningless without faults (`--faults`): reported n/a when run without them. */
   readonly needsFaults?: boolean;
   /** How this suite's fault windows are generated when --faults is given (count, horizon). */
-  readonly faultSchedule?: { maxWindows?: number; horizonMs?: number; minWindowMs?: number };
+  readonly faultSchedule?: { maxWindows?: number; horizonMs?: number; minWindowMs?: number; streams?: readonly ("upstream" | "downstream")[] };
 }

@@ -13,8 +13,12 @@ const SHORT_LOCK_MS = 2_000;
 /** Service Bus's default lock (PT1M) for entities whose plan sets none. */
 const SB_DEFAULT_LOCK_MS = 60_000;
 
-/** Kafka plans' fault windows open while the (slowed) producers send: about 30 sends 10–50 ms apart. */
-const KAFKA_FAULT_SCHEDULE = { maxWindows: 6, horizonMs: 1_500 };
+/**
+ * Kafka plans' fault windows open while the (slowed) producers send: about 30 sends 10–50 ms
+ * apart. Toxics act on responses (downstream) or on requests (upstream: a timeout toxic there
+ * drops what producers write, which only an acknowledgement can reveal).
+ */
+const KAFKA_FAULT_SCHEDULE = { maxWindows: 6, horizonMs: 1_500, streams: ["downstream", "upstream"] as const };
 
 /** The name of a claim's suite in reports and file names: `order-per-key@events.billing`. */
 export function claimSuiteName(c: CheckedClaim["claim"]): string {
@@ -67,7 +71,7 @@ export function claimSuite(plan: Plan, entities: EntitySpec[], checked: CheckedC
     case "no-loss":
       if (plan.family === "kafka") {
         // Slow producers keep sending through the fault windows (--faults), which open while they send.
-        const s = suite(`every acknowledged send to ${c.entity} is delivered at least once`, ["peek-lock"], {}, ["at-least-once"], (o) => ({ ...o, sendsPerProducer: { min: 10, max: Math.max(30, w.messages ?? 0) }, maxBatch: 1, sendDelayMs: { min: 10, max: 50 } }));
+        const s = suite(`every acknowledged send to ${c.entity} is delivered at least once`, ["peek-lock"], {}, ["at-least-once"], (o) => ({ ...o, sendsPerProducer: { min: 20, max: Math.max(40, w.messages ?? 0) }, maxBatch: 1, sendDelayMs: { min: 20, max: 60 } }));
         return { ...s, faultSchedule: KAFKA_FAULT_SCHEDULE };
       }
       return suite(`every acknowledged send to ${c.entity} is delivered at least once`, ["peek-lock"], {}, ["at-least-once"], (o) => o);
