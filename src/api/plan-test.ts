@@ -32,6 +32,9 @@ export function isPlan(x: unknown): x is PlanInput {
   return typeof x === "object" && x !== null && (x as { gauntlet?: unknown }).gauntlet === "plan";
 }
 
+/** What the report says about a run on existing entities. */
+export const EXISTING_NOTE = "existing entities (useExisting + --use-existing): each was empty (peeked) before the run; Gauntlet created and deleted none of them, and its drains left them empty";
+
 const EXAMPLE_URL = { servicebus: "servicebus-emulator://", rabbitmq: "amqp://127.0.0.1:5672", kafka: "kafka://127.0.0.1:9092" } as const;
 
 /** A plan's workload.faults, each a known fault name (exit 3 naming the bad one). */
@@ -43,9 +46,11 @@ function planFaults(names: readonly string[] | undefined): FaultName[] {
 }
 
 /** Existing entities need the plan's useExisting and --use-existing both: one alone is refused (exit 3). */
-function checkUseExisting(plan: { useExisting?: boolean | undefined }, flag: boolean): void {
+function checkUseExisting(plan: { useExisting?: boolean | undefined }, flag: boolean, broker: string): void {
   if (plan.useExisting && !flag) throw new UsageError("$.useExisting: this plan tests entities that already exist, which needs --use-existing on the command line too", "add --use-existing (each entity must be empty; nothing is created or deleted), or remove useExisting from the plan");
   if (flag && !plan.useExisting) throw new UsageError("--use-existing: the plan does not say useExisting", 'add "useExisting": true to the plan, or drop --use-existing');
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(broker)?.[1]?.toLowerCase();
+  if (plan.useExisting && (scheme === "servicebus-emulator" || scheme === "memory")) throw new UsageError(`--use-existing: ${scheme}:// starts an empty broker of its own for every scenario, so nothing already exists there`, "point at the broker that holds your entities: servicebus://?connection-string-env=NAME (a namespace, or an emulator from gauntlet emulator servicebus --config Config.json), or amqp://…");
 }
 
 const isInt = (n: number | undefined, min: number, max: number) => n === undefined || (Number.isInteger(n) && n >= min && n <= max);
@@ -56,7 +61,7 @@ export function planTest(input: unknown, options: PlanRunOptions = {}): { t: Res
   const given = options.broker ?? plan.broker;
   if (!given) throw new UsageError("--broker: this plan names no broker", `add --broker (e.g. ${EXAMPLE_URL[plan.family]}) or "broker" in the plan`);
   checkPlanBroker(plan, given);
-  checkUseExisting(plan, options.useExisting === true);
+  checkUseExisting(plan, options.useExisting === true, given);
   const broker = planBrokerUrl(plan, given);
   const faults = options.faults ?? planFaults(plan.workload?.faults);
   checkBroker(broker, faults);
@@ -66,7 +71,7 @@ export function planTest(input: unknown, options: PlanRunOptions = {}): { t: Res
   const runs = options.runs ?? plan.workload?.runs ?? PLAN_DEFAULT_RUNS;
   const seed = options.seed ?? plan.workload?.seed ?? Math.floor(Math.random() * 2 ** 31);
   const onMemory = broker.startsWith("memory:");
-  const t: ResolvedTest = { broker, suites: resolved.suites, runs, seed, faults: [...faults], shrinkBudgetSeconds: options.shrinkBudgetSeconds ?? (onMemory ? 86_400 : 60), out: options.out ?? "reports" };
+  const t: ResolvedTest = { broker, suites: resolved.suites, runs, seed, faults: [...faults], shrinkBudgetSeconds: options.shrinkBudgetSeconds ?? (onMemory ? 86_400 : 60), out: options.out ?? "reports", ...(plan.useExisting ? { existing: resolved.entities } : {}) };
   const info: PlanRunInfo = {
     ...(options.file ? { file: options.file } : {}),
     ...(plan.name ? { name: plan.name } : {}),
@@ -74,7 +79,8 @@ export function planTest(input: unknown, options: PlanRunOptions = {}): { t: Res
     claims: resolved.claims.map((c, i) => ({ suite: resolved.suites[i]!.name, claim: { ...c.claim }, because: c.because })),
     unchecked: resolved.unchecked,
     notHonoured: plan.notHonoured ?? [],
+    ...(plan.useExisting ? { existing: { entities: resolved.entities.map((e) => e.name), note: EXISTING_NOTE } } : {}),
   };
-  const command = ["npx gauntlet run --plan", shellQuote(options.file ?? "PLAN.json"), "--broker", shellQuote(redact(broker)), "--seed", String(seed), "--runs", String(runs), ...(faults.length ? ["--faults", faults.join(",")] : [])].join(" ");
+  const command = ["npx gauntlet run --plan", shellQuote(options.file ?? "PLAN.json"), "--broker", shellQuote(redact(broker)), "--seed", String(seed), "--runs", String(runs), ...(faults.length ? ["--faults", faults.join(",")] : []), ...(plan.useExisting ? ["--use-existing"] : [])].join(" ");
   return { t, resolved, info, command };
 }

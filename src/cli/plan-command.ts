@@ -1,6 +1,7 @@
 import { exitCodeFor } from "../core/result.js";
 import { EXIT, UsageError } from "../core/errors.js";
 import { planTest } from "../api/plan-test.js";
+import { redact } from "../environments/url.js";
 import { runResolved } from "../api/run.js";
 import { type ResolvedPlan, planProblems, readPlan, readRawPlan } from "../plans/index.js";
 import { importPlan } from "../plans/importers/index.js";
@@ -17,6 +18,7 @@ export function describePlan(resolved: ResolvedPlan, broker: string): string {
   resolved.claims.forEach((c, i) => lines.push(`  ${resolved.suites[i]!.name}: ${c.because}`));
   for (const u of resolved.unchecked) lines.push(`  not checked: ${u.entity} ${u.setting}: ${u.reason}`);
   for (const n of resolved.plan.notHonoured ?? []) lines.push(`  not honoured: ${n.path} ${n.setting}: ${n.reason}`);
+  if (resolved.plan.useExisting) lines.push(`  existing entities: ${resolved.entities.map((e) => e.name).join(", ")} — each must be empty before the run; Gauntlet creates and deletes none of them`);
   return lines.join("\n");
 }
 
@@ -35,7 +37,7 @@ export async function runPlanCommand(file: string, suiteNames: string[], options
     ...(options.faults !== undefined ? { faults: parseFaults(options.faults) } : {}),
     ...(options.useExisting ? { useExisting: true } : {}),
   });
-  (options.json ? process.stderr : process.stdout).write(`${describePlan(resolved, t.broker)}\n`);
+  (options.json ? process.stderr : process.stdout).write(`${describePlan(resolved, redact(t.broker))}\n`);
   const progress = new ProgressLine(options.progress !== false);
   const summary = await runResolved(
     t,

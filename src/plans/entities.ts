@@ -81,5 +81,11 @@ function rabbitEntities(plan: RabbitMqPlan): EntitySpec[] {
 
 /** The plan's entities in Gauntlet's words (what checkers judge by), each with its native settings (what the broker is given). */
 export function entitySpecs(plan: Plan): EntitySpec[] {
-  return plan.family === "servicebus" ? serviceBusEntities(plan) : plan.family === "kafka" ? kafkaEntities(plan) : rabbitEntities(plan);
+  const specs = plan.family === "servicebus" ? serviceBusEntities(plan) : plan.family === "kafka" ? kafkaEntities(plan) : rabbitEntities(plan);
+  return plan.useExisting ? specs.map(asExisting) : specs;
+}
+
+/** An entity (and its subscriptions) marked as already existing: named verbatim, never created or deleted. */
+function asExisting(e: EntitySpec): EntitySpec {
+  return e.kind === "queue" ? { ...e, existing: true } : { ...e, existing: true, subscriptions: e.subscriptions.map((s) => ({ ...s, existing: true })) };
 }
