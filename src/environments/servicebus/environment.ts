@@ -2,7 +2,7 @@ import type { Driver, StartedEnvironment } from "../../core/driver.js";
 import type { FaultName } from "../../core/faults.js";
 import { UsageError } from "../../core/errors.js";
 import { ServiceBusDriver } from "../../drivers/servicebus/driver.js";
-import { cloudNamespace, emulatorNamespace } from "./namespace.js";
+import { cloudNamespace, emulatorNamespace, existingNamespace } from "./namespace.js";
 import { probeServiceBus, serviceBusEndpoint } from "./probe.js";
 
 /** `servicebus-emulator://`: a fresh embedded emulator per scenario, with that scenario's entities. */
@@ -25,5 +25,5 @@ export async function startServiceBusEnvironment(redacted: string, url: URL, opt
   if (!connectionString) throw new UsageError(`servicebus://: environment variable ${name} is not set`, `export ${name}='Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…' (never pass it on the command line)`);
   await probeServiceBus(serviceBusEndpoint(connectionString, name));
   const stop = async () => {};
-  return { url: redacted, connect: async (): Promise<Driver> => new ServiceBusDriver((e) => cloudNamespace(connectionString, e)), stop, [Symbol.asyncDispose]: stop };
+  return { url: redacted, connect: async (): Promise<Driver> => new ServiceBusDriver(async (e) => (e.some((x) => x.existing) ? existingNamespace(connectionString) : cloudNamespace(connectionString, e))), stop, [Symbol.asyncDispose]: stop };
 }
