@@ -67,7 +67,7 @@ function buildProgram(setCode: (code: number) => void): Command {
   plan
     .command("validate")
     .description("check a plan file: exit 0 and print the claims it checks, or exit 3 with the JSON path and fix of every bad field")
-    .argument("<file>", "plan file (JSON, or a .js/.ts module exporting it)")
+    .argument("<file>", "plan file (JSON, YAML, or a .js/.ts module exporting it)")
     .option("--json", "print the result as JSON")
     .addOption(verbose)
     .action(async (file: string, opts) => setCode(await planValidateCommand(file, opts)));
