@@ -1,3 +1,4 @@
+import type { EntitySpec } from "../core/entities.js";
 import { UsageError } from "../core/errors.js";
 import { isFaultName } from "../core/faults.js";
 import type { Suite } from "../core/suite.js";
@@ -17,6 +18,8 @@ export interface ResolvedTest {
   replay?: NonNullable<Test["replay"]>;
   /** The blob store claim-check suites upload to: azurite, file or file:DIR. */
   store: string;
+  /** A plan's existing entities (useExisting + --use-existing): each must be empty before the run; nothing is created or deleted. */
+  existing?: EntitySpec[];
 }
 
 const isInt = (n: unknown, min: number, max: number): n is number => typeof n === "number" && Number.isInteger(n) && n >= min && n <= max;

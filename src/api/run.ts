@@ -2,6 +2,8 @@ import { mkdir, rm } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { StartedEnvironment } from "../core/driver.js";
 import type { Op } from "../core/history.js";
+import type { EntitySpec } from "../core/entities.js";
+import { UsageError } from "../core/errors.js";
 import type { PlanRunInfo, RunSummary, SuiteOutcome } from "../core/run.js";
 import type { SetupValue } from "../core/setup.js";
 import type { PlanInput } from "../plans/index.js";
@@ -55,6 +57,25 @@ export async function run(test: Test | PlanInput, hooks: RunHooks = {}): Promise
   return runResolved(resolveTest(test as Test), hooks);
 }
 
+/**
+ * Before a run on existing entities: every receivable address must exist and be empty (peeked,
+ * nothing received), or the run is refused (exit 3) — Gauntlet would otherwise consume, and
+ * judge, messages that are not its own.
+ */
+async function checkExistingEmpty(env: StartedEnvironment, entities: readonly EntitySpec[], ids: { seed: number; runId: string }): Promise<void> {
+  const driver = await env.connect(ids);
+  try {
+    if (!driver.countExisting) throw new UsageError(`--use-existing: the ${driver.family} driver cannot test existing entities yet`, "drop useExisting and --use-existing: Gauntlet creates the plan's entities");
+    const counts = await driver.countExisting(entities).catch((err: Error) => {
+      throw new UsageError(`--use-existing: ${err.message}`, "create the entity first, or correct its name in the plan");
+    });
+    const held = Object.entries(counts).filter(([, n]) => n > 0);
+    if (held.length) throw new UsageError(`--use-existing: refusing to start: ${held.map(([a, n]) => `${a} holds ${n}${n >= 100 ? "+" : ""} message${n === 1 ? "" : "s"}`).join(", ")}`, "empty the entity first: Gauntlet runs only on empty existing entities, so it never consumes or judges messages that are not its own");
+  } finally {
+    await driver.close();
+  }
+}
+
 /** What a plan run adds to results.json: its own rerun command and what it validated. */
 export interface RunExtras {
   command?: string;
@@ -94,6 +115,7 @@ export async function runResolved(t: ResolvedTest, hooks: RunHooks = {}, extras:
     await finish(signal);
   });
   try {
+    if (t.existing) await checkExistingEmpty(env, t.existing, { seed: t.seed, runId });
     reportDir = await makeReportDir(t.out, runId);
     if (t.replay) published.push(await replaySuite(t, env, store));
     else await propertyRuns(t, env, reportDir, broker, published, hooks, store);

@@ -60,6 +60,7 @@ function buildProgram(setCode: (code: number) => void): Command {
     .option("--store <store>", "blob store of the claim-check suite: azurite (a private Azurite behind toxiproxy, default), file (a temporary directory) or file:DIR")
     .option("--faults <names>", `inject fault windows generated with the workload: ${FAULT_NAMES.join(", ")} (see docs/faults.md; partition-* and *-leader need a cluster, docs/clusters.md; lost-*, delayed-confirm, connection-blocked, channel-close, not-leader, produce-timed-out, coordinator-loading and rebalance-in-progress are protocol faults: one frame of amqp:// or kafka://, or the emulator's own hooks on servicebus-emulator://)`)
     .option("--no-progress", "no progress line on stderr")
+    .option("--use-existing", "with --plan: test entities that already exist (the plan must say useExisting too); each must be empty, nothing is created or deleted")
     .addOption(verbose)
     .action(async (suites: string[], opts) => setCode(opts.plan ? await runPlanCommand(opts.plan, suites, opts) : await runCommand(suites, opts)));
 
@@ -67,17 +68,19 @@ function buildProgram(setCode: (code: number) => void): Command {
   plan
     .command("validate")
     .description("check a plan file: exit 0 and print the claims it checks, or exit 3 with the JSON path and fix of every bad field")
-    .argument("<file>", "plan file (JSON, or a .js/.ts module exporting it)")
+    .argument("<file>", "plan file (JSON, YAML, or a .js/.ts module exporting it)")
     .option("--json", "print the result as JSON")
     .addOption(verbose)
     .action(async (file: string, opts) => setCode(await planValidateCommand(file, opts)));
   plan
     .command("import")
-    .description("print a plan (JSON) made from a broker's own configuration file; settings it cannot honour are named")
-    .argument("<kind>", "servicebus (the emulator's Config.json) or rabbitmq (the management plugin's definitions.json)")
-    .argument("<file>", "the configuration file")
+    .description("print a plan (JSON) made from a broker's own configuration (a file, or a live Kafka topic); settings it cannot honour are named")
+    .argument("<kind>", "servicebus (the emulator's Config.json), rabbitmq (the management plugin's definitions.json) or kafka (a live topic: --broker, --topic)")
+    .argument("[file]", "the configuration file (servicebus, rabbitmq)")
+    .option("--broker <url>", "kafka: the cluster to read the topic and broker configs from (kafka://host:port)")
+    .option("--topic <name...>", "kafka: the topic(s) to import")
     .addOption(verbose)
-    .action(async (kind: string, file: string, opts) => setCode(await planImportCommand(kind, file, opts)));
+    .action(async (kind: string, file: string | undefined, opts) => setCode(await planImportCommand(kind, file, opts)));
 
   program
     .command("check")

@@ -1,10 +1,12 @@
 import { exitCodeFor } from "../core/result.js";
 import { EXIT, UsageError } from "../core/errors.js";
 import { planTest } from "../api/plan-test.js";
+import { redact } from "../environments/url.js";
 import { runResolved } from "../api/run.js";
 import { type ResolvedPlan, planProblems, readPlan, readRawPlan } from "../plans/index.js";
 import { importPlan } from "../plans/importers/index.js";
-import { positiveInt, seedOption } from "./options.js";
+import { importKafkaPlan } from "./plan-import-kafka.js";
+import { parseFaults, positiveInt, seedOption } from "./options.js";
 import { printSummary } from "./output.js";
 import { ProgressLine } from "./progress.js";
 import { onShutdown } from "./shutdown.js";
@@ -16,6 +18,7 @@ export function describePlan(resolved: ResolvedPlan, broker: string): string {
   resolved.claims.forEach((c, i) => lines.push(`  ${resolved.suites[i]!.name}: ${c.because}`));
   for (const u of resolved.unchecked) lines.push(`  not checked: ${u.entity} ${u.setting}: ${u.reason}`);
   for (const n of resolved.plan.notHonoured ?? []) lines.push(`  not honoured: ${n.path} ${n.setting}: ${n.reason}`);
+  if (resolved.plan.useExisting) lines.push(`  existing entities: ${resolved.entities.map((e) => e.name).join(", ")} — each must be empty before the run; Gauntlet creates and deletes none of them`);
   return lines.join("\n");
 }
 
@@ -31,8 +34,10 @@ export async function runPlanCommand(file: string, suiteNames: string[], options
     ...(options.runs !== undefined ? { runs: positiveInt("--runs", options.runs, 10) } : {}),
     ...(options.seed !== undefined ? { seed: seedOption(options.seed)! } : {}),
     ...(shrink ? { shrinkBudgetSeconds: shrink } : {}),
+    ...(options.faults !== undefined ? { faults: parseFaults(options.faults) } : {}),
+    ...(options.useExisting ? { useExisting: true } : {}),
   });
-  (options.json ? process.stderr : process.stdout).write(`${describePlan(resolved, t.broker)}\n`);
+  (options.json ? process.stderr : process.stdout).write(`${describePlan(resolved, redact(t.broker))}\n`);
   const progress = new ProgressLine(options.progress !== false);
   const summary = await runResolved(
     t,
@@ -66,9 +71,9 @@ export async function planValidateCommand(file: string, options: { json?: boolea
   return EXIT.valid;
 }
 
-/** `gauntlet plan import servicebus|rabbitmq FILE`: the plan, as JSON on stdout; what cannot be honoured is named in it and on stderr. */
-export async function planImportCommand(kind: string, file: string, options: { broker?: string }): Promise<number> {
-  const plan = await importPlan(kind, file, options.broker);
+/** `gauntlet plan import servicebus|rabbitmq FILE` or `plan import kafka --broker URL --topic NAME`: the plan, as JSON on stdout; what cannot be honoured is named in it and on stderr. */
+export async function planImportCommand(kind: string, file: string | undefined, options: { broker?: string; topic?: string[] }): Promise<number> {
+  const plan = kind === "kafka" ? await importKafkaPlan(file, options) : await importPlan(kind, file, options);
   for (const n of plan.notHonoured ?? []) process.stderr.write(`gauntlet: not honoured: ${n.path} ${n.setting}: ${n.reason}\n`);
   process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
   return EXIT.valid;

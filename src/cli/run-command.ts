@@ -18,6 +18,8 @@ export interface RunCommandOptions {
   faults?: string;
   shrinkBudget?: string;
   store?: string;
+  /** --use-existing (with --plan): test the plan's existing entities. */
+  useExisting?: boolean;
 }
 
 export const DEFAULT_RUNS = TEST_DEFAULTS.runs;

@@ -46,6 +46,12 @@ export interface Driver {
    * when present, and a declared setting the broker ignored or changed fails the run.
    */
   describe?(): Promise<Record<string, Record<string, unknown>>>;
+  /**
+   * For entities that already exist (EntitySpec.existing): how many messages each receivable
+   * address holds now, by peeking (nothing is received or settled). Rejects when one does not
+   * exist. Optional: a driver without it cannot test existing entities.
+   */
+  countExisting?(entities: readonly EntitySpec[]): Promise<Record<string, number>>;
   /** Remove and return every message left at `source` (or its DLQ), waiting out held locks. */
   drain(source: string, options: DrainOptions): Promise<Delivery[]>;
   close(): Promise<void>;

@@ -21,6 +21,11 @@ export interface QueueSpec {
    * arguments), applied verbatim by the drivers and environments that understand them.
    */
   native?: Record<string, unknown>;
+  /**
+   * The entity already exists (a plan's useExisting): drivers use its name verbatim, create and
+   * delete nothing, and dead-letter where the broker is configured to (not to a private queue).
+   */
+  existing?: boolean;
 }
 
 export interface TopicSpec {
@@ -29,6 +34,8 @@ export interface TopicSpec {
   subscriptions: Omit<QueueSpec, "kind">[];
   /** Broker-native settings of the topic itself (see QueueSpec.native). */
   native?: Record<string, unknown>;
+  /** See QueueSpec.existing. */
+  existing?: boolean;
 }
 
 export type EntitySpec = QueueSpec | TopicSpec;

@@ -104,6 +104,8 @@ export interface PlanRunInfo {
   unchecked: { entity: string; setting: string; reason: string }[];
   /** Settings an importer could not carry over (from the plan's notHonoured). */
   notHonoured: { path: string; setting: string; reason: string }[];
+  /** Entities that already existed (useExisting): tested in place, each empty before the run, none created or deleted. */
+  existing?: { entities: string[]; note: string };
   /** Settings of each address as read back from the broker after creating it (Driver.describe), when the driver can. */
   validatedConfiguration?: Record<string, Record<string, unknown>>;
 }

@@ -22,5 +22,5 @@ export interface Suite {
   /** Its scenarios upload payloads to a blob store (claim-check): the run starts one (`--store`). */
   readonly needsStore?: boolean;
   /** How this suite's fault windows are generated when --faults is given (count, horizon). */
-  readonly faultSchedule?: { maxWindows?: number; horizonMs?: number; minWindowMs?: number };
+  readonly faultSchedule?: { maxWindows?: number; horizonMs?: number; minWindowMs?: number; streams?: readonly ("upstream" | "downstream")[] };
 }

@@ -1,26 +1,10 @@
 import { settingsOf } from "../core/entities.js";
 import { addressesOf, entitySpecs } from "./entities.js";
-import type { Claim, Plan } from "./schema.js";
+import { kafkaClaims, kafkaProblems } from "./kafka.js";
+import type { Plan } from "./schema.js";
+import type { CheckedClaim, PlanProblem, UncheckedPromise } from "./claim-types.js";
 
-/** One bad field of a plan: its JSON path, what is wrong, and the fix. */
-export interface PlanProblem {
-  path: string;
-  message: string;
-  fix: string;
-}
-
-/** A claim to check, with why it is checked (the setting it was derived from, or "declared"). */
-export interface CheckedClaim {
-  claim: Claim;
-  because: string;
-}
-
-/** What the plan's settings promise that Gauntlet does not check yet: named, so nobody assumes it was. */
-export interface UncheckedPromise {
-  entity: string;
-  setting: string;
-  reason: string;
-}
+export type { CheckedClaim, PlanProblem, UncheckedPromise } from "./claim-types.js";
 
 const SB_DEFAULT_MAX_DELIVERY = 10;
 
@@ -30,6 +14,7 @@ const SB_DEFAULT_MAX_DELIVERY = 10;
  * keep order per key; duplicate detection stores no duplicates.
  */
 export function deriveClaims(plan: Plan): { claims: CheckedClaim[]; unchecked: UncheckedPromise[] } {
+  if (plan.family === "kafka") return kafkaClaims(plan);
   const claims: CheckedClaim[] = [];
   const unchecked: UncheckedPromise[] = [];
   for (const e of plan.entities) claims.push({ claim: { claim: "no-loss", entity: e.name }, because: `every ${e.kind} keeps what it acknowledged${plan.family === "rabbitmq" ? " (an x-max-length overflow must refuse the publish, not drop a stored message)" : ""}` });
@@ -62,15 +47,26 @@ export function deriveClaims(plan: Plan): { claims: CheckedClaim[]; unchecked: U
   return { claims, unchecked };
 }
 
+/** Existing entities keep their own settings and dead-letter routes: say so, and drop what cannot be judged there. */
+function onExisting(plan: Plan, derived: { claims: CheckedClaim[]; unchecked: UncheckedPromise[] }): { claims: CheckedClaim[]; unchecked: UncheckedPromise[] } {
+  if (!plan.useExisting) return derived;
+  const unchecked: UncheckedPromise[] = [{ entity: "(every entity)", setting: "useExisting", reason: "existing entities are tested as they are: the plan's settings are not applied (nothing is created), and what it says about them is taken as declared" }];
+  if (plan.family !== "rabbitmq") return { claims: derived.claims, unchecked: [...unchecked, ...derived.unchecked] };
+  const dropped = derived.claims.filter((c) => c.claim.claim === "dead-letter-after");
+  for (const c of dropped) unchecked.push({ entity: c.claim.entity, setting: "dead-letter-after", reason: "not checked on an existing RabbitMQ queue: its dead-letter exchange routes to your queues, which Gauntlet does not read" });
+  return { claims: derived.claims.filter((c) => !dropped.includes(c)), unchecked: [...unchecked, ...derived.unchecked] };
+}
+
 /** The claims a run checks: the plan's own, else derived ones. */
 export function claimsOf(plan: Plan): { claims: CheckedClaim[]; unchecked: UncheckedPromise[] } {
-  const derived = deriveClaims(plan);
+  const derived = onExisting(plan, deriveClaims(plan));
   if (!plan.claims) return derived;
   return { claims: plan.claims.map((claim) => ({ claim, because: "declared in the plan" })), unchecked: derived.unchecked };
 }
 
 /** Settings the broker would refuse (RabbitMQ 3.10 rejects x-delivery-limit on a classic queue). */
 function settingProblems(plan: Plan): PlanProblem[] {
+  if (plan.family === "kafka") return kafkaProblems(plan);
   if (plan.family !== "rabbitmq") return [];
   const out: PlanProblem[] = [];
   plan.entities.forEach((e, i) => {
@@ -83,11 +79,21 @@ function settingProblems(plan: Plan): PlanProblem[] {
   return out;
 }
 
+/** What existing entities cannot do (yet): Kafka topics; dead-letter claims on RabbitMQ queues whose dead-letter route is the user's. */
+function existingProblems(plan: Plan): PlanProblem[] {
+  if (!plan.useExisting) return [];
+  if (plan.family === "kafka") return [{ path: "$.useExisting", message: "existing Kafka topics are not supported yet", fix: "remove useExisting: Gauntlet creates the plan's topics with their settings (plan import kafka copies a live topic's)" }];
+  if (plan.family !== "rabbitmq") return [];
+  return (plan.claims ?? []).flatMap((c, i) =>
+    c.claim === "dead-letter-after" ? [{ path: `$.claims[${i}].claim`, message: "dead-letter-after cannot be checked on an existing RabbitMQ queue: its dead-letter exchange routes to your queues, which Gauntlet does not read", fix: "remove the claim, or let Gauntlet create the queue (drop useExisting)" }] : [],
+  );
+}
+
 /** Claims that name no entity, or that this broker family cannot express, and settings the broker refuses: each with its JSON path and fix. */
 export function claimProblems(plan: Plan): PlanProblem[] {
   const { targets, receivable } = addressesOf(plan);
   const specs = entitySpecs(plan);
-  const problems: PlanProblem[] = settingProblems(plan);
+  const problems: PlanProblem[] = [...settingProblems(plan), ...existingProblems(plan)];
   (plan.claims ?? []).forEach((c, i) => {
     const path = `$.claims[${i}].entity`;
     const all = [...new Set([...targets, ...receivable])];

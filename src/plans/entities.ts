@@ -1,4 +1,5 @@
 import type { EntitySpec, QueueSpec } from "../core/entities.js";
+import { kafkaEntities } from "./kafka.js";
 import type { Plan, RabbitMqPlan, RabbitMqQueueSettings, ServiceBusPlan } from "./schema.js";
 
 /** ISO 8601 duration in ms (Infinity past ~10,000 days, .NET's TimeSpan.MaxValue). */
@@ -14,7 +15,7 @@ const SB_DUPLICATE_WINDOW_MS = 600_000;
 /** Every address of a plan: what can be sent to, and what can be received from. */
 export function addressesOf(plan: Plan): { targets: string[]; receivable: string[] } {
   const targets = plan.entities.map((e) => e.name);
-  const receivable = plan.entities.flatMap((e) => (e.kind === "queue" ? [e.name] : e.subscriptions.map((s) => `${e.name}/${s.name}`)));
+  const receivable = plan.family === "kafka" ? targets : plan.entities.flatMap((e) => (e.kind === "queue" ? [e.name] : e.subscriptions.map((s) => `${e.name}/${s.name}`)));
   return { targets, receivable };
 }
 
@@ -80,5 +81,11 @@ function rabbitEntities(plan: RabbitMqPlan): EntitySpec[] {
 
 /** The plan's entities in Gauntlet's words (what checkers judge by), each with its native settings (what the broker is given). */
 export function entitySpecs(plan: Plan): EntitySpec[] {
-  return plan.family === "servicebus" ? serviceBusEntities(plan) : rabbitEntities(plan);
+  const specs = plan.family === "servicebus" ? serviceBusEntities(plan) : plan.family === "kafka" ? kafkaEntities(plan) : rabbitEntities(plan);
+  return plan.useExisting ? specs.map(asExisting) : specs;
+}
+
+/** An entity (and its subscriptions) marked as already existing: named verbatim, never created or deleted. */
+function asExisting(e: EntitySpec): EntitySpec {
+  return e.kind === "queue" ? { ...e, existing: true } : { ...e, existing: true, subscriptions: e.subscriptions.map((s) => ({ ...s, existing: true })) };
 }

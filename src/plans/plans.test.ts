@@ -34,7 +34,7 @@ describe("plan validation", () => {
   });
 
   it("accepts the fixture plans, and the committed JSON Schema is generated from the zod schema", () => {
-    for (const f of ["memory.json", "servicebus.json", "rabbitmq.json"]) expect(planProblems(json(`fixtures/plans/${f}`)).problems).toEqual([]);
+    for (const f of ["memory.json", "servicebus.json", "rabbitmq.json", "kafka.json"]) expect(planProblems(json(`fixtures/plans/${f}`)).problems).toEqual([]);
     expect(json("schemas/plan.schema.json")).toEqual(JSON.parse(JSON.stringify(planSchemaDocument())));
   });
 });

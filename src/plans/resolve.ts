@@ -16,7 +16,7 @@ export interface ResolvedPlan {
 }
 
 /** Broker schemes each plan family runs on (memory:// models Service Bus's semantics). */
-export const PLAN_SCHEMES: Readonly<Record<Plan["family"], readonly string[]>> = { servicebus: ["servicebus-emulator", "servicebus", "memory"], rabbitmq: ["amqp"] };
+export const PLAN_SCHEMES: Readonly<Record<Plan["family"], readonly string[]>> = { servicebus: ["servicebus-emulator", "servicebus", "memory"], rabbitmq: ["amqp"], kafka: ["kafka"] };
 
 /** Refuse a broker the plan's family cannot run on (exit 3, naming the fix). */
 export function checkPlanBroker(plan: Plan, broker: string): void {

@@ -4,6 +4,7 @@
  * schemas/plan.schema.json is generated from it (`npm run schema`). See docs/plans.md.
  */
 import { z } from "zod";
+import { kafkaConsumer, kafkaProducer, kafkaTopic } from "./kafka-schema.js";
 
 /** ISO 8601 duration as Service Bus writes it (PT30S, PT1M, P14D). */
 export const isoDuration = z.string().regex(/^P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?$/, "an ISO 8601 duration such as PT30S");
@@ -78,6 +79,7 @@ const workload = z.strictObject({
   keys: z.number().int().min(1).max(100).optional().describe("size of the key pool (partition keys / session ids)"),
   messages: z.number().int().min(1).max(200).optional().describe("most sends per producer"),
   consumers: z.number().int().min(1).max(16).optional().describe("most concurrent consumers per address"),
+  faults: z.array(z.string().min(1)).min(1).optional().describe("fault names generated with the workload, as --faults (docs/faults.md); --faults overrides"),
 });
 const notHonoured = z.strictObject({ path: z.string(), setting: z.string(), reason: z.string() });
 
@@ -90,11 +92,13 @@ const common = {
   claims: z.array(claimSchema).optional().describe("absent: derived from the settings and printed"),
   workload: workload.optional(),
   notHonoured: z.array(notHonoured).optional().describe("settings an importer could not carry over, named (never dropped silently)"),
+  useExisting: z.boolean().optional().describe("test entities that already exist (needs --use-existing too): nothing is created or deleted, and each must be empty"),
 };
 
 export const planSchema = z.discriminatedUnion("family", [
   z.strictObject({ ...common, family: z.literal("servicebus"), entities: z.array(z.discriminatedUnion("kind", [sbQueue, sbTopic])).min(1) }),
   z.strictObject({ ...common, family: z.literal("rabbitmq"), entities: z.array(z.discriminatedUnion("kind", [rmqQueue, rmqExchange])).min(1) }),
+  z.strictObject({ ...common, family: z.literal("kafka"), entities: z.array(kafkaTopic).min(1), producer: kafkaProducer.optional(), consumer: kafkaConsumer.optional() }),
 ]);
 
 /** A validated plan (defaults filled in). */
@@ -104,4 +108,5 @@ export type PlanInput = z.input<typeof planSchema>;
 export type Claim = z.infer<typeof claimSchema>;
 export type ServiceBusPlan = Extract<Plan, { family: "servicebus" }>;
 export type RabbitMqPlan = Extract<Plan, { family: "rabbitmq" }>;
+export type KafkaPlan = Extract<Plan, { family: "kafka" }>;
 export type RabbitMqQueueSettings = z.infer<typeof rmqQueueSettings>;

@@ -13,6 +13,13 @@ const SHORT_LOCK_MS = 2_000;
 /** Service Bus's default lock (PT1M) for entities whose plan sets none. */
 const SB_DEFAULT_LOCK_MS = 60_000;
 
+/**
+ * Kafka plans' fault windows open while the (slowed) producers send: about 30 sends 10–50 ms
+ * apart. Toxics act on responses (downstream) or on requests (upstream: a timeout toxic there
+ * drops what producers write, which only an acknowledgement can reveal).
+ */
+const KAFKA_FAULT_SCHEDULE = { maxWindows: 6, horizonMs: 1_500, streams: ["downstream", "upstream"] as const };
+
 /** The name of a claim's suite in reports and file names: `order-per-key@events.billing`. */
 export function claimSuiteName(c: CheckedClaim["claim"]): string {
   return `${c.claim}${c.claim === "dead-letter-after" ? `-${c.deliveries}` : ""}@${c.entity.replace("/", ".")}`;
@@ -62,10 +69,20 @@ export function claimSuite(plan: Plan, entities: EntitySpec[], checked: CheckedC
   });
   switch (c.claim) {
     case "no-loss":
+      if (plan.family === "kafka") {
+        // Slow producers keep sending through the fault windows (--faults), which open while they send.
+        const s = suite(`every acknowledged send to ${c.entity} is delivered at least once`, ["peek-lock"], {}, ["at-least-once"], (o) => ({ ...o, sendsPerProducer: { min: 20, max: Math.max(40, w.messages ?? 0) }, maxBatch: 1, sendDelayMs: { min: 20, max: 60 } }));
+        return { ...s, faultSchedule: KAFKA_FAULT_SCHEDULE };
+      }
       return suite(`every acknowledged send to ${c.entity} is delivered at least once`, ["peek-lock"], {}, ["at-least-once"], (o) => o);
     case "order-per-key":
       return suite(`messages with the same key are first delivered from ${c.entity} in send order`, ["peek-lock"], { orderedPerKey: true }, ["ordering-per-key", "key-exclusive", "at-least-once"], (o) => ({ ...o, actionSources: [c.entity], consumersPerSource: { min: 2, max: Math.max(2, w.consumers ?? 3) } }));
     case "no-duplicates":
+      if (plan.family === "kafka") {
+        // Kafka's idempotence drops the client's own retries, not an application's resends: faults make the client retry (as idempotent-producer).
+        const s = suite(`a client retry to ${c.entity} after a network fault is stored once`, ["peek-lock"], { exactlyOnce: true }, ["duplicates", "at-least-once"], (o) => ({ ...o, sendsPerProducer: { min: 10, max: Math.max(30, w.messages ?? 0) }, maxBatch: 1, sendDelayMs: { min: 10, max: 50 }, actions: { complete: 1 }, actionsPerConsumer: 0 }));
+        return { ...s, needsFaults: true, faultSchedule: KAFKA_FAULT_SCHEDULE };
+      }
       return suite(`a producer retry to ${c.entity} is stored once and nothing is completed twice`, ["peek-lock"], { exactlyOnce: true }, ["duplicates", "at-least-once"], (o) => ({ ...o, resendRate: 0.3 }));
     case "dead-letter-after":
       return suite(

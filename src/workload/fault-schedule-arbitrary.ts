@@ -9,7 +9,12 @@ export interface ScheduleOptions {
   horizonMs?: number;
   /** Shortest window, ms (default 10): a partition must outlast the broker's failure detection. */
   minWindowMs?: number;
+  /** Directions a toxic may act in (default: downstream only, broker → client); shrinks to the first. */
+  streams?: readonly ("upstream" | "downstream")[];
 }
+
+/** Faults that are toxics on a stream (cut and the others are not). */
+const TOXICS: ReadonlySet<FaultName> = new Set<FaultName>(["latency", "bandwidth", "timeout", "reset-peer", "slicer"]);
 
 const MIN_WINDOW_MS = 10;
 
@@ -38,7 +43,7 @@ const PARAMS: Partial<Record<FaultName, Record<string, [number, number]>>> = {
   "rebalance-in-progress": { nth: [1, 2], count: [1, 3] },
 };
 
-function stepArbitrary(names: readonly FaultName[], horizonMs: number, minWindowMs: number): fc.Arbitrary<FaultStep> {
+function stepArbitrary(names: readonly FaultName[], horizonMs: number, minWindowMs: number, streams: ScheduleOptions["streams"]): fc.Arbitrary<FaultStep> {
   return fc.constantFrom(...names).chain((name) => {
     const ranges = PARAMS[name] ?? {};
     const params = fc.record(Object.fromEntries(Object.entries(ranges).map(([k, [min, max]]) => [k, fc.integer({ min, max })])));
@@ -47,6 +52,7 @@ function stepArbitrary(names: readonly FaultName[], horizonMs: number, minWindow
       atMs: fc.integer({ min: 0, max: Math.max(0, horizonMs - minWindowMs) }),
       durationMs: fc.integer({ min: minWindowMs, max: Math.max(2 * minWindowMs, Math.floor(horizonMs / 2)) }),
       params,
+      ...(streams?.length && TOXICS.has(name) ? { stream: fc.constantFrom(...streams) } : {}),
     });
   });
 }
@@ -60,7 +66,7 @@ function stepArbitrary(names: readonly FaultName[], horizonMs: number, minWindow
 export function faultScheduleArbitrary(options: ScheduleOptions): fc.Arbitrary<FaultStep[]> {
   const horizonMs = options.horizonMs ?? 1_000;
   const minWindowMs = Math.max(MIN_WINDOW_MS, options.minWindowMs ?? MIN_WINDOW_MS);
-  return fc.array(stepArbitrary(options.names, horizonMs, minWindowMs), { minLength: 1, maxLength: options.maxWindows ?? 4 }).map((steps) => {
+  return fc.array(stepArbitrary(options.names, horizonMs, minWindowMs, options.streams), { minLength: 1, maxLength: options.maxWindows ?? 4 }).map((steps) => {
     const sorted = [...steps].sort((a, b) => a.atMs - b.atMs);
     let free = 0;
     const windows: FaultStep[] = [];
@@ -69,7 +75,7 @@ export function faultScheduleArbitrary(options: ScheduleOptions): fc.Arbitrary<F
       if (atMs + minWindowMs > horizonMs) break;
       const durationMs = Math.min(s.durationMs, horizonMs - atMs);
       free = atMs + durationMs;
-      windows.push(Object.keys(s.params ?? {}).length ? { ...s, atMs, durationMs } : { name: s.name, atMs, durationMs });
+      windows.push(Object.keys(s.params ?? {}).length ? { ...s, atMs, durationMs } : { name: s.name, atMs, durationMs, ...(s.stream ? { stream: s.stream } : {}) });
     }
     return windows;
   });

@@ -90,9 +90,11 @@ export class AmqpDriver implements Driver {
 
   async provision(entities: readonly EntitySpec[]): Promise<void> {
     this.entities = entities;
+    // Existing entities (a plan's useExisting): used by their own names; nothing is declared, bound or deleted.
+    for (const e of entities.filter((x) => x.existing)) this.useExisting(e);
     const ch = await (await this.adminConnection()).createChannel();
     try {
-      for (const e of entities) {
+      for (const e of entities.filter((x) => !x.existing)) {
         if (e.kind === "queue") await this.declareQueue(ch, e.name, e);
         else {
           const exchange = this.names.exchange(e.name);
@@ -154,6 +156,8 @@ export class AmqpDriver implements Driver {
   }
 
   async drain(source: string, options: DrainOptions): Promise<Delivery[]> {
+    // An existing queue dead-letters along its own route, to queues that are not Gauntlet's to read.
+    if (options.dlq && this.names.existing.has(source)) return [];
     const ch = await (await this.adminConnection()).createChannel();
     const queue = options.dlq ? this.names.deadLetterQueue(source) : this.names.queue(source);
     const out: Delivery[] = [];
@@ -177,6 +181,40 @@ export class AmqpDriver implements Driver {
       for (const x of this.created.exchanges) await ch.deleteExchange(x).catch(() => {});
     }
     await closeWithin(this.admin.close());
+  }
+
+  /** Messages ready at each existing address (queue.declare passive: nothing is received); rejects naming a queue that does not exist. */
+  async countExisting(entities: readonly EntitySpec[]): Promise<Record<string, number>> {
+    for (const e of entities) this.useExisting(e);
+    const out: Record<string, number> = {};
+    const consumed: string[] = [];
+    const addresses = entities.flatMap((e) => (e.kind === "queue" ? [e.name] : e.subscriptions.map((s) => `${e.name}/${s.name}`)));
+    for (const address of addresses) {
+      const queue = this.names.queue(address);
+      const ch = await (await this.adminConnection()).createChannel();
+      ch.on("error", () => {});
+      try {
+        const q = await ch.checkQueue(queue);
+        out[address] = q.messageCount;
+        if (q.consumerCount > 0) consumed.push(`${queue} has ${q.consumerCount} consumer${q.consumerCount === 1 ? "" : "s"}`);
+      } catch (err) {
+        throw new Error(/NOT_FOUND|404/.test((err as Error).message) ? `no queue "${queue}" on the broker` : `cannot check queue "${queue}": ${(err as Error).message}`);
+      } finally {
+        await closeWithin(ch.close().catch(() => {}));
+      }
+    }
+    // Another application's consumer would take (and settle) Gauntlet's messages: the verdict would be about it.
+    if (consumed.length) throw new Error(`refusing to start: ${consumed.join(", ")} (they would take Gauntlet's messages)`);
+    return out;
+  }
+
+  private useExisting(e: EntitySpec): void {
+    const queues = e.kind === "queue" ? [{ address: e.name, s: e }] : e.subscriptions.map((s) => ({ address: `${e.name}/${s.name}`, s }));
+    if (e.kind === "topic") this.names.existing.add(e.name);
+    for (const { address, s } of queues) {
+      this.names.existing.add(address);
+      this.types.set(address, (s.native as PlanQueue | undefined)?.type ?? this.settings.queueType);
+    }
   }
 
   /** Whether the queue at `address` is a quorum queue (a plan's own type, else the URL's queue-type). */

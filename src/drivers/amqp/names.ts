@@ -6,9 +6,13 @@ import type { EntitySpec } from "../../core/entities.js";
  * `events` → fanout exchange `gauntlet.<run>.events` with a queue per subscription.
  */
 export class AmqpNames {
+  /** Addresses and topics that already exist (a plan's useExisting): named verbatim, a subscription by its queue's name. */
+  readonly existing = new Set<string>();
+
   constructor(readonly prefix: string) {}
 
   queue(address: string): string {
+    if (this.existing.has(address)) return address.includes("/") ? address.slice(address.indexOf("/") + 1) : address;
     return `${this.prefix}.${address.replace("/", ".")}`;
   }
 
@@ -17,6 +21,7 @@ export class AmqpNames {
   }
 
   exchange(topic: string): string {
+    if (this.existing.has(topic)) return topic;
     return `${this.prefix}.${topic}`;
   }
 

@@ -29,17 +29,24 @@ export interface PartitionEnds {
  * the capability set stay in the driver, so both clients are held to the same mapping.
  */
 export interface KafkaClient {
-  /** Create the topics and wait until every partition has a leader. */
-  createTopics(topics: readonly string[], partitions: number): Promise<void>;
+  /** Create the topics and wait until every partition has a leader (replication and configs: the URL's, unless given). */
+  createTopics(topics: readonly string[], partitions: number, options?: TopicOptions): Promise<void>;
   topicEnds(topic: string): Promise<PartitionEnds[]>;
   /** The group's committed position per partition of `topic` (absent: never committed). */
   committed(group: string, topic: string): Promise<Map<number, number>>;
-  sender(): Promise<RecordSender>;
+  /** A producer; `partitionsOf` gives each topic's partition count (default: the URL's `partitions`). */
+  sender(partitionsOf?: (topic: string) => number): Promise<RecordSender>;
   /** A started member of `group` reading `topic`, committing only after processing (peek-lock); reports rebalances to `emit`. */
   member(group: string, topic: string, entity: string, emit?: (event: DriverEvent) => void): Promise<Consumer>;
   deleteGroups(groups: readonly string[]): Promise<void>;
   deleteTopics(topics: readonly string[]): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Per-topic settings a plan declares. */
+export interface TopicOptions {
+  replicationFactor?: number;
+  configs?: { name: string; value: string }[];
 }
 
 export interface ClientOptions {

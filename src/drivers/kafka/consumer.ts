@@ -4,6 +4,7 @@ import type { Delivery, SettleOutcome } from "../../core/history.js";
 import { DefiniteFailure } from "../../core/errors.js";
 import { ID_HEADER, KEY_HEADER } from "./names.js";
 import { checkCommittable, heldForCommit } from "./commit-rules.js";
+import type { KafkaSettings } from "./settings.js";
 
 const POLL_MS = 5;
 /** Longest a new member waits for its first group join before it is handed to the runner. */
@@ -44,8 +45,9 @@ export class KafkaConsumer implements Consumer {
     private readonly entity: string,
   ) {}
 
-  static async start(kafka: Kafka, groupId: string, topic: string, entity: string, partitions: number, emit?: (event: DriverEvent) => void): Promise<KafkaConsumer> {
-    const consumer = kafka.consumer({ groupId, sessionTimeout: 6_000, rebalanceTimeout: 3_000, heartbeatInterval: 100, maxWaitTimeInMs: 50, retry: { retries: 3 } });
+  static async start(kafka: Kafka, groupId: string, topic: string, entity: string, settings: Pick<KafkaSettings, "partitions" | "sessionTimeoutMs" | "isolationLevel">, emit?: (event: DriverEvent) => void): Promise<KafkaConsumer> {
+    const { partitions } = settings;
+    const consumer = kafka.consumer({ groupId, sessionTimeout: settings.sessionTimeoutMs ?? 6_000, ...(settings.isolationLevel ? { readUncommitted: settings.isolationLevel === "read_uncommitted" } : {}), rebalanceTimeout: 3_000, heartbeatInterval: 100, maxWaitTimeInMs: 50, retry: { retries: 3 } });
     const self = new KafkaConsumer(consumer, topic, entity);
     // The classic group protocol accepts a commit from any current member, even for a partition it
     // lost: the client must refuse stale commits itself, or a new owner re-reads a completed record.

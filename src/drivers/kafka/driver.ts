@@ -10,6 +10,7 @@ import type { ClientOptions, KafkaClient } from "./client.js";
 import { connectKafkaJs } from "./kafkajs-client.js";
 import { ID_HEADER, KEY_HEADER, KafkaNames } from "./names.js";
 import { connectPlatformatic } from "./platformatic/client.js";
+import type { TopicOptions } from "./client.js";
 import type { KafkaSettings } from "./settings.js";
 
 /**
@@ -27,6 +28,8 @@ export class KafkaDriver implements Driver {
   readonly locksReleasedOnCrash = true;
   private readonly names = new KafkaNames(`gauntlet.${randomBytes(4).toString("hex")}`);
   private readonly topics: string[] = [];
+  /** Partitions of each topic a plan gave its own count (others: the URL's). */
+  private readonly partitionCounts = new Map<string, number>();
   private readonly groups: string[] = [];
   private listener: ((event: DriverEvent) => void) | undefined;
 
@@ -46,13 +49,21 @@ export class KafkaDriver implements Driver {
   }
 
   async provision(entities: readonly EntitySpec[]): Promise<void> {
-    const topics = entities.map((e) => this.names.topic(e.name));
-    await this.client.createTopics(topics, this.settings.partitions);
-    this.topics.push(...topics);
+    const plain = entities.filter((e) => e.native === undefined).map((e) => this.names.topic(e.name));
+    if (plain.length) await this.client.createTopics(plain, this.settings.partitions);
+    this.topics.push(...plain);
+    // A plan's topics: each with its own partitions, replication factor and topic configs.
+    for (const e of entities.filter((x) => x.native !== undefined)) {
+      const topic = this.names.topic(e.name);
+      const spec = nativeTopic(e.native!, this.settings.partitions);
+      await this.client.createTopics([topic], spec.partitions, spec.options);
+      this.partitionCounts.set(topic, spec.partitions);
+      this.topics.push(topic);
+    }
   }
 
   async producer(): Promise<Producer> {
-    const sender = await this.client.sender();
+    const sender = await this.client.sender((topic) => this.partitionCounts.get(topic) ?? this.settings.partitions);
     return {
       send: async (target: string, messages: readonly SentMessage[]) => {
         const stored = await sender.send(
@@ -63,7 +74,7 @@ export class KafkaDriver implements Driver {
             headers: { [ID_HEADER]: m.id, ...(m.key !== undefined ? { [KEY_HEADER]: m.key } : {}) },
           })),
         );
-        if (this.settings.acks === 0) throw new Error("acks=0: the broker never confirms a send, so its outcome is unknown");
+        if (this.settings.acks === 0 && !this.settings.acks0Sent) throw new Error("acks=0: the broker never confirms a send, so its outcome is unknown");
         return stored;
       },
       close: () => sender.close(),
@@ -109,4 +120,11 @@ export class KafkaDriver implements Driver {
     if (this.topics.length) await this.client.deleteTopics(this.topics).catch(() => {});
     await this.client.close().catch(() => {});
   }
+}
+
+/** A plan's topic settings (EntitySpec.native: partitions, replicationFactor, configs by Kafka's names). */
+function nativeTopic(native: Record<string, unknown>, fallback: number): { partitions: number; options: TopicOptions } {
+  const n = native as { partitions?: number; replicationFactor?: number; configs?: Record<string, string | number | boolean> };
+  const configs = Object.entries(n.configs ?? {}).map(([name, value]) => ({ name, value: String(value) }));
+  return { partitions: n.partitions ?? fallback, options: { ...(n.replicationFactor !== undefined ? { replicationFactor: n.replicationFactor } : {}), configs } };
 }

@@ -1,6 +1,6 @@
 import { type Admin, Kafka, Partitioners, logLevel } from "kafkajs";
 import type { DriverEvent } from "../../core/driver.js";
-import type { ClientOptions, KafkaClient, PartitionEnds, RecordSender } from "./client.js";
+import type { ClientOptions, KafkaClient, PartitionEnds, RecordSender, TopicOptions } from "./client.js";
 import { KafkaConsumer } from "./consumer.js";
 import { storedPositions } from "./positions.js";
 import { type KafkaSettings, topicConfigs } from "./settings.js";
@@ -30,11 +30,11 @@ class KafkaJsClient implements KafkaClient {
     private readonly settings: KafkaSettings,
   ) {}
 
-  async createTopics(topics: readonly string[], partitions: number): Promise<void> {
+  async createTopics(topics: readonly string[], partitions: number, options: TopicOptions = {}): Promise<void> {
     // waitForLeaders can fail under load with UNKNOWN_TOPIC_OR_PARTITION ("does not host this
     // topic-partition") while the topic is in fact being created: then poll metadata for leaders.
     const created = await this.admin
-      .createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: this.settings.replicationFactor ?? 1, configEntries: topicConfigs(this.settings) })), waitForLeaders: true })
+      .createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: options.replicationFactor ?? this.settings.replicationFactor ?? 1, configEntries: options.configs ?? topicConfigs(this.settings) })), waitForLeaders: true })
       .then(() => true, (err: Error) => (/does not host this topic-partition|UNKNOWN_TOPIC_OR_PARTITION/i.test(`${err.message} ${(err as { type?: string }).type}`) ? false : Promise.reject(err)));
     if (created) return;
     const deadline = Date.now() + 15_000;
@@ -55,18 +55,18 @@ class KafkaJsClient implements KafkaClient {
     return new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
   }
 
-  async sender(): Promise<RecordSender> {
-    const { idempotent, acks, retries } = this.settings;
+  async sender(partitionsOf: (topic: string) => number = () => this.settings.partitions): Promise<RecordSender> {
+    const { idempotent, acks, retries, maxInFlight } = this.settings;
     // An idempotent producer needs one request in flight per connection to keep sequence order.
-    const producer = this.producerKafka.producer({ idempotent, allowAutoTopicCreation: false, retry: { retries }, ...(idempotent ? { maxInFlightRequests: 1 } : {}) });
+    const producer = this.producerKafka.producer({ idempotent, allowAutoTopicCreation: false, retry: { retries }, ...(idempotent ? { maxInFlightRequests: 1 } : maxInFlight !== undefined ? { maxInFlightRequests: maxInFlight } : {}) });
     await producer.connect();
     // Partitions are chosen here with kafkajs' own default partitioner, so each record's offset
     // can be read off the per-partition base offsets of the answer.
     const partitioner = Partitioners.DefaultPartitioner();
-    const partitionMetadata = Array.from({ length: this.settings.partitions }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
+    const partitionMetadata = (topic: string) => Array.from({ length: partitionsOf(topic) }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 }));
     return {
       send: async (topic, records) => {
-        const messages = records.map((r) => ({ ...r, partition: partitioner({ topic, partitionMetadata, message: { ...r } }) }));
+        const messages = records.map((r) => ({ ...r, partition: partitioner({ topic, partitionMetadata: partitionMetadata(topic), message: { ...r } }) }));
         const answer = await producer.send({ topic, acks, messages });
         return storedPositions(messages.map((m) => m.partition), new Map(answer.map((a) => [a.partition, a.baseOffset])));
       },
@@ -77,7 +77,7 @@ class KafkaJsClient implements KafkaClient {
   }
 
   member(group: string, topic: string, entity: string, emit?: (event: DriverEvent) => void): Promise<KafkaConsumer> {
-    return KafkaConsumer.start(this.kafka, group, topic, entity, this.settings.partitions, emit);
+    return KafkaConsumer.start(this.kafka, group, topic, entity, this.settings, emit);
   }
 
   async deleteGroups(groups: readonly string[]): Promise<void> {

@@ -23,11 +23,20 @@ export interface KafkaSettings {
   minInsyncReplicas?: number;
   /** Topic config unclean.leader.election.enable (unset: the broker's default, false). */
   uncleanLeaderElection?: boolean;
+  /** Producer max.in.flight.requests.per.connection (unset: the client's default; an idempotent producer keeps 1). */
+  maxInFlight?: number;
+  /** acks=0: count a send the client reported written as sent (a plan's no-loss claim judges what the application relied on). */
+  acks0Sent?: boolean;
+  /** Consumer isolation.level (unset: kafkajs' read_committed). */
+  isolationLevel?: "read_committed" | "read_uncommitted";
+  /** Consumer session.timeout.ms (unset: 6000). */
+  sessionTimeoutMs?: number;
   /** Producers bootstrap here instead (a listener behind toxiproxy, for producer-side faults). */
   producerBrokers?: string[];
 }
 
-const PARAMS = ["idempotent", "acks", "partitions", "retries", "client", "replication-factor", "min-insync-replicas", "unclean-leader-election"];
+const PARAMS = ["idempotent", "acks", "partitions", "retries", "client", "replication-factor", "min-insync-replicas", "unclean-leader-election", "max-in-flight", "acks0-sent", "isolation-level", "session-timeout-ms"];
+const ISOLATION = ["read_committed", "read_uncommitted"] as const;
 
 export function parseKafkaUrl(url: URL): KafkaSettings {
   for (const name of url.searchParams.keys()) {
@@ -61,6 +70,8 @@ export function parseKafkaUrl(url: URL): KafkaSettings {
     return n;
   };
   const optional = <T>(name: string, read: () => T): { [k: string]: T } => (url.searchParams.has(name) ? { [camel(name)]: read() } : {});
+  const kafkajsOnly = ["max-in-flight", "acks0-sent", "isolation-level", "session-timeout-ms"].filter((n) => url.searchParams.has(n));
+  if (clientText === "platformatic" && kafkajsOnly.length) throw new UsageError(`--broker: ${kafkajsOnly.join(", ")} ${kafkajsOnly.length === 1 ? "is" : "are"} not supported with client=platformatic yet`, "drop client=platformatic (kafkajs honours them)");
   return {
     brokers: hosts,
     client: clientText as KafkaClientName,
@@ -71,7 +82,16 @@ export function parseKafkaUrl(url: URL): KafkaSettings {
     ...optional("replication-factor", () => int("replication-factor", 1, 1, 7)),
     ...optional("min-insync-replicas", () => int("min-insync-replicas", 1, 1, 7)),
     ...optional("unclean-leader-election", () => flag("unclean-leader-election", false)),
+    ...optional("max-in-flight", () => int("max-in-flight", 1, 1, 100)),
+    ...(flag("acks0-sent", false) ? { acks0Sent: true } : {}),
+    ...optional("isolation-level", () => isolation(url.searchParams.get("isolation-level")!)),
+    ...optional("session-timeout-ms", () => int("session-timeout-ms", 6_000, 1_000, 300_000)),
   };
+}
+
+function isolation(v: string): KafkaSettings["isolationLevel"] {
+  if (!(ISOLATION as readonly string[]).includes(v)) throw new UsageError(`--broker: isolation-level="${v}" must be ${ISOLATION.join(" or ")}`, "e.g. kafka://127.0.0.1:9092?isolation-level=read_committed");
+  return v as KafkaSettings["isolationLevel"];
 }
 
 const camel = (name: string) => name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());

@@ -56,6 +56,8 @@ export class ServiceBusConsumer implements Consumer {
     private readonly options: ConsumerOptions,
     private readonly sessions: boolean,
     private readonly clock: Clock,
+    /** Message id scope on existing entities (convert.ts scopedId). */
+    private readonly idScope?: string,
   ) {}
 
   private receiveMode() {
@@ -91,7 +93,7 @@ export class ServiceBusConsumer implements Consumer {
       await receiver.close().catch(() => {});
     }
     return got.map((m) => {
-      const d = toDelivery(m, this.entity, this.clock);
+      const d = toDelivery(m, this.entity, this.clock, {}, this.idScope);
       if (d.lockToken) this.held.set(d.lockToken, { message: m, receiver });
       return d;
     });

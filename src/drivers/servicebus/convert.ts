@@ -6,11 +6,19 @@ import type { Delivery } from "../../core/history.js";
 /** Application property carrying Gauntlet's ordering key (sessions carry it as sessionId too). */
 export const KEY_PROPERTY = "gauntlet-key";
 
+/**
+ * On existing entities message ids carry a per-driver scope (`gx1a2b3c4d:m1`), so duplicate
+ * detection never takes a new scenario's m1 for an earlier scenario's; received ids drop it.
+ */
+export const scopedId = (scope: string | undefined, id: string): string => (scope ? `${scope}:${id}` : id);
+/** The driver's own scope is dropped; another scope (a message left by an earlier scenario) is kept, so it shows as unexpected. */
+const unscoped = (id: string, scope: string | undefined): string => (scope && id.startsWith(`${scope}:`) ? id.slice(scope.length + 1) : id);
+
 /** A received message in the history's words: 1-based delivery count, lock expiry on the run clock. */
-export function toDelivery(m: ServiceBusReceivedMessage, entity: string, clock: Clock, extra: Partial<Delivery> = {}): Delivery {
+export function toDelivery(m: ServiceBusReceivedMessage, entity: string, clock: Clock, extra: Partial<Delivery> = {}, idScope?: string): Delivery {
   const key = m.applicationProperties?.[KEY_PROPERTY];
   const d: Delivery = {
-    id: String(m.messageId ?? ""),
+    id: unscoped(String(m.messageId ?? ""), idScope),
     entity,
     brokerId: m.sequenceNumber?.toString(),
     // The SDK counts earlier deliveries (0 on the first); the history counts this one too.

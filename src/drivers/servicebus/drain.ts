@@ -28,6 +28,8 @@ export interface DrainTarget {
   source: string;
   dlq: boolean;
   sessions: boolean;
+  /** Message id scope on existing entities (convert.ts scopedId). */
+  idScope?: string;
   /** Wall-clock ms after which receivable-but-locked messages are no longer waited for. */
   quietUntil: number;
   clock: Clock;
@@ -55,7 +57,7 @@ const anyActive = (peeked: ServiceBusReceivedMessage[] | undefined) => peeked ==
 export async function drainSource(t: DrainTarget): Promise<Delivery[]> {
   const extra: Partial<Delivery> = t.dlq ? { dlq: true } : {};
   const out: Delivery[] = [];
-  const take = (got: ServiceBusReceivedMessage[], more: Partial<Delivery> = {}) => out.push(...got.map((m) => toDelivery(m, t.source, t.clock, { ...extra, ...more })));
+  const take = (got: ServiceBusReceivedMessage[], more: Partial<Delivery> = {}) => out.push(...got.map((m) => toDelivery(m, t.source, t.clock, { ...extra, ...more }, t.idScope)));
   const main = receiver(t, "receiveAndDelete");
   try {
     let peeked = await peekAll(main);

@@ -8,8 +8,10 @@ import { type EntitySpec, settingsOf } from "../../core/entities.js";
 import { DefiniteFailure } from "../../core/errors.js";
 import type { Delivery, SentMessage } from "../../core/history.js";
 import { NO_AUTO_RENEW, ServiceBusConsumer } from "./consumer.js";
-import { KEY_PROPERTY } from "./convert.js";
+import { KEY_PROPERTY, scopedId } from "./convert.js";
+import { randomBytes } from "node:crypto";
 import { drainSource } from "./drain.js";
+import { peekExisting } from "./peek-existing.js";
 import type { ProvisionedNamespace } from "./namespace.js";
 
 /** Service Bus has every capability Gauntlet names. */
@@ -45,6 +47,8 @@ export class ServiceBusDriver implements Driver {
    */
   readonly clockToleranceMs = 2;
   private namespace: ProvisionedNamespace | undefined;
+  /** Message id scope on existing entities (see convert.ts scopedId). */
+  private idScope: string | undefined;
   private entities: readonly EntitySpec[] = [];
   private readonly clients: ServiceBusClient[] = [];
   private drainClient: ServiceBusClient | undefined;
@@ -53,7 +57,14 @@ export class ServiceBusDriver implements Driver {
 
   async provision(entities: readonly EntitySpec[]): Promise<void> {
     this.entities = entities;
+    if (entities.some((e) => e.existing)) this.idScope ??= `gx${randomBytes(4).toString("hex")}`;
     this.namespace = await this.provisioner(entities);
+  }
+
+  /** Existing entities (the provisioner names them verbatim and creates nothing): messages held at each address and its DLQ, peeked. */
+  async countExisting(entities: readonly EntitySpec[]): Promise<Record<string, number>> {
+    await this.provision(entities);
+    return peekExisting(this.client(), entities, (a) => this.path(a));
   }
 
   async describe(): Promise<Record<string, Record<string, unknown>>> {
@@ -85,7 +96,7 @@ export class ServiceBusDriver implements Driver {
         if (!sender) senders.set(target, (sender = client.createSender(this.namespace!.name(target))));
         const sessions = this.entities.some((e) => e.name === target && (e.kind === "queue" ? e.orderedKeys : e.subscriptions.some((s) => s.orderedKeys)));
         const batch: ServiceBusMessage[] = messages.map((m) => ({
-          messageId: m.id,
+          messageId: scopedId(this.idScope, m.id),
           body: Buffer.alloc(m.size ?? 0, 120),
           ...(m.key !== undefined ? { applicationProperties: { [KEY_PROPERTY]: m.key } } : {}),
           ...(sessions ? { sessionId: m.key ?? "no-key" } : {}),
@@ -111,7 +122,7 @@ export class ServiceBusDriver implements Driver {
     // The SDK sends the client's operation timeout as the server's wait for a free session
     // (acceptNextSession): 10 s made every idle receive of a session consumer a 5–10 s wait.
     const client = this.client(sessions ? SESSION_ACCEPT_WAIT_MS : undefined);
-    return new ServiceBusConsumer(client, this.path(source), source, options, sessions, this.clock);
+    return new ServiceBusConsumer(client, this.path(source), source, options, sessions, this.clock, this.idScope);
   }
 
   /** Receive-and-delete until nothing receivable is left, waiting out held locks, then take deferred messages (drain.ts). */
@@ -127,6 +138,7 @@ export class ServiceBusDriver implements Driver {
       sessions: this.sessionsAt(source),
       quietUntil: Date.now() + options.maxWaitMs,
       clock: this.clock,
+      ...(this.idScope ? { idScope: this.idScope } : {}),
       acceptNext: (waitMs) => {
         const opts = { receiveMode: "receiveAndDelete" as const, abortSignal: AbortSignal.timeout(Math.max(500, waitMs)), ...NO_AUTO_RENEW };
         return "queue" in path ? client.acceptNextSession(path.queue, opts) : client.acceptNextSession(path.topic, path.subscription, opts);

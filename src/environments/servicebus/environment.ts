@@ -4,7 +4,7 @@ import { UsageError } from "../../core/errors.js";
 import { ServiceBusDriver } from "../../drivers/servicebus/driver.js";
 import type { ServiceBusEmulator } from "../../emulator/servicebus/index.js";
 import { EMULATOR_FAULTS, emulatorFaults } from "./emulator-faults.js";
-import { cloudNamespace, emulatorNamespace } from "./namespace.js";
+import { cloudNamespace, emulatorNamespace, existingNamespace } from "./namespace.js";
 import { probeServiceBus, serviceBusEndpoint } from "./probe.js";
 
 /** `servicebus-emulator://`: a fresh embedded emulator per scenario, with that scenario's entities. */
@@ -32,5 +32,5 @@ export async function startServiceBusEnvironment(redacted: string, url: URL, opt
   if (!connectionString) throw new UsageError(`servicebus://: environment variable ${name} is not set`, `export ${name}='Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…' (never pass it on the command line)`);
   await probeServiceBus(serviceBusEndpoint(connectionString, name));
   const stop = async () => {};
-  return { url: redacted, connect: async (): Promise<Driver> => new ServiceBusDriver((e) => cloudNamespace(connectionString, e)), stop, [Symbol.asyncDispose]: stop };
+  return { url: redacted, connect: async (): Promise<Driver> => new ServiceBusDriver(async (e) => (e.some((x) => x.existing) ? existingNamespace(connectionString) : cloudNamespace(connectionString, e))), stop, [Symbol.asyncDispose]: stop };
 }

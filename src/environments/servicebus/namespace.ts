@@ -21,6 +21,11 @@ export async function emulatorNamespace(entities: readonly EntitySpec[], onStart
 
 const ms = (n: number) => `PT${(n / 1000).toFixed(3)}S`;
 
+/** Entities that already exist (a plan's useExisting): named verbatim; nothing is created, and nothing deleted on close. */
+export function existingNamespace(connectionString: string): ProvisionedNamespace {
+  return { connectionString, name: (n) => n, close: async () => {} };
+}
+
 /** A real namespace: entities created with a run prefix through the administration API, deleted on close. */
 export async function cloudNamespace(connectionString: string, entities: readonly EntitySpec[]): Promise<ProvisionedNamespace> {
   const admin = new ServiceBusAdministrationClient(connectionString);

@@ -1,5 +1,5 @@
 import { Admin, FetchIsolationLevels, ListOffsetTimestamps } from "@platformatic/kafka";
-import type { ClientOptions, PartitionEnds } from "../client.js";
+import type { ClientOptions, PartitionEnds, TopicOptions } from "../client.js";
 import { type KafkaSettings, topicConfigs } from "../settings.js";
 import { baseOptions } from "./options.js";
 
@@ -26,8 +26,8 @@ export class PlatformaticAdmin {
   }
 
   /** Create the topics, then wait for every partition's leader (platformatic has no `waitForLeaders`). */
-  async createTopics(topics: readonly string[], partitions: number): Promise<void> {
-    await this.admin.createTopics({ topics: [...topics], partitions, replicas: this.settings.replicationFactor ?? 1, configs: topicConfigs(this.settings) });
+  async createTopics(topics: readonly string[], partitions: number, options: TopicOptions = {}): Promise<void> {
+    await this.admin.createTopics({ topics: [...topics], partitions, replicas: options.replicationFactor ?? this.settings.replicationFactor ?? 1, configs: options.configs ?? topicConfigs(this.settings) });
     const deadline = Date.now() + LEADER_WAIT_MS;
     for (;;) {
       const metadata = await this.admin.metadata({ topics: [...topics], forceUpdate: true }).catch(() => undefined);

@@ -8,10 +8,10 @@ import { openPlatformaticSender } from "./producer.js";
 export async function connectPlatformatic(settings: KafkaSettings, options: ClientOptions = {}): Promise<KafkaClient> {
   const admin = await PlatformaticAdmin.connect(settings, options);
   return {
-    createTopics: (topics, partitions) => admin.createTopics(topics, partitions),
+    createTopics: (topics, partitions, topicOptions) => admin.createTopics(topics, partitions, topicOptions),
     topicEnds: (topic) => admin.topicEnds(topic),
     committed: (group, topic) => admin.committed(group, topic),
-    sender: () => openPlatformaticSender(settings, options),
+    sender: (partitionsOf) => openPlatformaticSender(settings, options, partitionsOf),
     member: (group, topic, entity, emit) => PlatformaticGroupConsumer.start(settings, group, topic, entity, options, emit),
     deleteGroups: (groups) => admin.deleteGroups(groups),
     deleteTopics: (topics) => admin.deleteTopics(topics),

@@ -10,7 +10,7 @@ import { baseOptions } from "./options.js";
  * raises retries of 0 or 1 to "forever" (Number.MAX_SAFE_INTEGER); any other value is kept.
  * No topic is created by a send (`autocreateTopics: false`, as kafkajs' allowAutoTopicCreation).
  */
-export async function openPlatformaticSender(settings: KafkaSettings, options: ClientOptions = {}): Promise<RecordSender> {
+export async function openPlatformaticSender(settings: KafkaSettings, options: ClientOptions = {}, partitionsOf: (topic: string) => number = () => settings.partitions): Promise<RecordSender> {
   const { idempotent, acks, retries } = settings;
   const producer = new Producer<string, Buffer, string, string>({
     ...baseOptions(settings.producerBrokers ?? settings.brokers, retries, options),
@@ -27,7 +27,7 @@ export async function openPlatformaticSender(settings: KafkaSettings, options: C
     send: async (topic, records) => {
       const messages = records.map((r) => {
         const m = { topic, value: r.value, headers: r.headers, ...(r.key !== null ? { key: r.key } : {}) };
-        return { ...m, partition: partitionOf(r.key) % settings.partitions };
+        return { ...m, partition: partitionOf(r.key) % partitionsOf(topic) };
       });
       const answer = await producer.send({ acks, messages });
       return storedPositions(messages.map((m) => m.partition), new Map((answer.offsets ?? []).filter((o) => o.topic === topic).map((o) => [o.partition, o.offset])));
