@@ -7,7 +7,7 @@ import { gauntletAsync } from "./cli-async.js";
 import { gauntlet, tempDir } from "./cli-helpers.js";
 
 /** The ops of the run's representative history. */
-const history = (out: string): { type: string; f: string; process: string; value: Record<string, any> }[] =>
+const history = (out: string): { type: string; f: string; process: string; time: number; error?: string; value: Record<string, any> }[] =>
   readFileSync(join(out, readdirSync(out)[0]!, "history.jsonl"), "utf8")
     .trim()
     .split("\n")
@@ -69,7 +69,7 @@ describe("AMQP 0-9-1 protocol faults on RabbitMQ (issue 17)", () => {
   const sendLatencies = (out: string): number[] => {
     const open = new Map<string, number>();
     const out_: number[] = [];
-    for (const o of history(out) as { f: string; type: string; process: string; time: number }[]) {
+    for (const o of history(out)) {
       if (o.f !== "send") continue;
       if (o.type === "invoke") open.set(o.process, o.time);
       else if (open.has(o.process)) (out_.push((o.time - open.get(o.process)!) / 1e6), open.delete(o.process));
@@ -92,7 +92,7 @@ describe("AMQP 0-9-1 protocol faults on RabbitMQ (issue 17)", () => {
     const r = gauntlet(["run", "--broker", node.url, "at-least-once", "--faults", "channel-close", "--runs", "5", "--seed", "1", "--out", out, "--no-progress"]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(fired(out, "channel-close")).toBeGreaterThan(0);
-    expect(history(out).some((o) => o.f === "send" && o.type === "info" && /channel closed/.test(String((o as { error?: string }).error)))).toBe(true);
+    expect(history(out).some((o) => o.f === "send" && o.type === "info" && /channel closed/.test(String(o.error)))).toBe(true);
   }, 90_000);
 
   it("refuses a fault AMQP has no frame for, and a trigger that can never match (exit 3)", () => {
