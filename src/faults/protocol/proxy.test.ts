@@ -18,14 +18,20 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
-/** A fake broker that records what it receives and sends `reply` once it has the client's header. */
-async function fakeBroker(reply: Buffer): Promise<{ port: number; received: () => Buffer }> {
+/** A fake broker that sends `reply` once what it received contains `when`. */
+async function brokerAnswering(when: Buffer, reply: Buffer): Promise<{ port: number; received: () => Buffer }> {
   const got: Buffer[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((s) => {
     sockets.add(s);
-    s.once("data", () => s.write(reply));
-    s.on("data", (d) => got.push(d));
+    let sent = false;
+    s.on("data", (d) => {
+      got.push(d);
+      if (!sent && Buffer.concat(got).includes(when)) {
+        sent = true;
+        s.write(reply);
+      }
+    });
     s.on("error", () => {});
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -35,6 +41,9 @@ async function fakeBroker(reply: Buffer): Promise<{ port: number; received: () =
   });
   return { port: (server.address() as { port: number }).port, received: () => Buffer.concat(got) };
 }
+
+/** A fake broker that records what it receives and sends `reply` once it has the client's first bytes. */
+const fakeBroker = (reply: Buffer) => brokerAnswering(Buffer.alloc(0), reply);
 
 async function client(proxy: StartedProtocolProxy, send: Buffer, readMs = 300): Promise<{ data: Buffer; closed: boolean }> {
   const [host, port] = proxy.listen.split(":");
@@ -116,30 +125,6 @@ function publish(channel: number, body: string): Buffer {
     return f;
   };
   return Buffer.concat([method, frame(2, headerPayload), frame(3, Buffer.from(body))]);
-}
-
-/** A fake broker that sends `reply` once what it received contains `when`. */
-async function brokerAnswering(when: Buffer, reply: Buffer): Promise<{ port: number; received: () => Buffer }> {
-  const got: Buffer[] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((s) => {
-    sockets.add(s);
-    let sent = false;
-    s.on("data", (d) => {
-      got.push(d);
-      if (!sent && Buffer.concat(got).includes(when)) {
-        sent = true;
-        s.write(reply);
-      }
-    });
-    s.on("error", () => {});
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  cleanup.push(async () => {
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((r) => server.close(() => r()));
-  });
-  return { port: (server.address() as { port: number }).port, received: () => Buffer.concat(got) };
 }
 
 describe("protocol proxy: answers in the broker's place (AMQP)", () => {
