@@ -89,7 +89,11 @@ describe("a 3-node Kafka cluster (KRaft): acks=all keeps acknowledged writes thr
       expect(good.logs).toMatch(/[Ll]eader|[Ee]lect/);
 
       // acks=1: the isolated leader acknowledges alone; when the partition heals it truncates to the new leader's log.
-      const bad = replay(`${cluster.url}?partitions=1&acks=1&idempotent=false`, [{ name: "partition-leader", atMs: 500, durationMs: 8_000 }], env);
+      // The window must outlast the fencing: broker.session.timeout.ms (6 s), plus a KRaft quorum
+      // election (~2-3 s) when the isolated leader was also the active controller. An 8 s window
+      // healed before the fence in one CI run (valid, nothing lost); 13 s leaves ~4 s of writes
+      // acknowledged by the fenced leader alone.
+      const bad = replay(`${cluster.url}?partitions=1&acks=1&idempotent=false`, [{ name: "partition-leader", atMs: 500, durationMs: 13_000 }], env);
       expect(bad.code, bad.out).toBe(1);
       expect(bad.out).toMatch(/lost/);
     } finally {
