@@ -13,6 +13,7 @@ import { VirtualClock } from "../src/brokers/memory/virtual-clock.js";
 import { MemoryDriver } from "../src/drivers/memory/driver.js";
 import { SUITES } from "../src/suites/index.js";
 import { suiteTimes } from "./bench-suite-times.js";
+import { formatCheckerFigures, measureCheckers } from "./bench-checkers.js";
 import { syntheticHistory } from "./synthetic-history.js";
 
 const args = process.argv.slice(2);
@@ -124,8 +125,24 @@ async function emulatorPropertyRuns(): Promise<void> {
   }
 }
 
+/** `--checker-ops 1000000,10000000`: checkers on histories read from a streamed temp file, in a child each (peak RSS, heap, growth). */
+function checkerScaling(): void {
+  const at = args.indexOf("--checker-ops");
+  const sizes = (at >= 0 ? args[at + 1]! : "1000000,10000000").split(",").map(Number).filter((n) => n > 0);
+  if (sizes.length === 0) return;
+  say(`checkers on histories read from a file (gauntlet check's path), a child process per size:`);
+  const rows = sizes.map((n) => measureCheckers(n));
+  rows.forEach((r) => {
+    figures[`checker.file.${r.ops}.opsPerSecond`] = Math.round(r.opsPerSecond);
+    figures[`checker.file.${r.ops}.peakRssBytes`] = r.peakRssBytes;
+    figures[`checker.file.${r.ops}.heapBytes`] = r.heapCheckedBytes;
+  });
+  for (const l of formatCheckerFigures(rows)) say(l);
+}
+
 say(`gauntlet bench — node ${process.version}, ${new Date().toISOString()}`);
 await checkerThroughput();
+checkerScaling();
 await brokerThroughput();
 await propertyRuns();
 await emulatorPropertyRuns();

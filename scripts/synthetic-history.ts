@@ -1,5 +1,13 @@
+import { closeSync, openSync, writeSync } from "node:fs";
 import type { Op } from "../src/index.js";
 import type { SetupValue } from "../src/index.js";
+
+const SETUP: SetupValue = {
+  broker: "synthetic",
+  entities: [{ kind: "queue", name: "q", lockDurationMs: 1_000, maxDeliveryCount: 100 }],
+  locksReleasedOnCrash: false,
+  claims: {},
+};
 
 /**
  * A large, valid history of a correct queue, generated quickly for benchmarks: producers send
@@ -7,6 +15,16 @@ import type { SetupValue } from "../src/index.js";
  * Deterministic for a seed. Roughly `targetOps` ops.
  */
 export function syntheticHistory(targetOps: number, seed: number): { ops: Op[]; setup: SetupValue } {
+  const ops: Op[] = [];
+  for (const op of syntheticOps(targetOps, seed)) ops.push(op);
+  return { ops, setup: SETUP };
+}
+
+/**
+ * The same history op by op, holding only the messages not yet completed (about 50), so a
+ * history of any length can be written to a file without being held in memory.
+ */
+export function* syntheticOps(targetOps: number, seed: number): Generator<Op> {
   let state = seed >>> 0 || 1;
   const rand = () => {
     state ^= state << 13;
@@ -14,32 +32,27 @@ export function syntheticHistory(targetOps: number, seed: number): { ops: Op[]; 
     state ^= state << 5;
     return (state >>> 0) / 2 ** 32;
   };
-  const setup: SetupValue = {
-    broker: "synthetic",
-    entities: [{ kind: "queue", name: "q", lockDurationMs: 1_000, maxDeliveryCount: 100 }],
-    locksReleasedOnCrash: false,
-    claims: {},
-  };
-  const ops: Op[] = [];
+  const setup = SETUP;
+  let count = 0;
   let time = 0;
-  const push = (process: string, type: Op["type"], f: string, value?: unknown) => {
+  const op = (process: string, type: Op["type"], f: string, value?: unknown): Op => {
     time += 1_000;
-    const op: Op = { index: ops.length, time, process, type, f };
-    if (value !== undefined) op.value = value;
-    ops.push(op);
+    const out: Op = { index: count++, time, process, type, f };
+    if (value !== undefined) out.value = value;
+    return out;
   };
-  push("setup", "invoke", "setup", setup);
-  push("setup", "ok", "setup", setup);
+  yield op("setup", "invoke", "setup", setup);
+  yield op("setup", "ok", "setup", setup);
   const pending: { id: string; key: string; seq: number; count: number }[] = [];
   let nextId = 0;
   let token = 0;
-  while (ops.length < targetOps - 4) {
+  while (count < targetOps - 4) {
     if (pending.length < 50 || rand() < 0.5) {
       const n = rand() < 0.2 ? 3 : 1;
       const messages = Array.from({ length: n }, () => ({ id: `m${++nextId}`, key: `k${nextId % 16}` }));
       const value = { target: "q", messages };
-      push("p1", "invoke", "send", value);
-      push("p1", "ok", "send", value);
+      yield op("p1", "invoke", "send", value);
+      yield op("p1", "ok", "send", value);
       for (const m of messages) pending.push({ ...m, seq: nextId, count: 0 });
       continue;
     }
@@ -47,18 +60,38 @@ export function syntheticHistory(targetOps: number, seed: number): { ops: Op[]; 
     m.count += 1;
     const lockToken = `t${++token}`;
     const delivery = { id: m.id, key: m.key, entity: "q", brokerId: String(m.seq), deliveryCount: m.count, lockToken, lockedUntil: time + 1e9 };
-    push("c1", "invoke", "receive", { source: "q", mode: "peek-lock" });
-    push("c1", "ok", "receive", { source: "q", mode: "peek-lock", deliveries: [delivery] });
+    yield op("c1", "invoke", "receive", { source: "q", mode: "peek-lock" });
+    yield op("c1", "ok", "receive", { source: "q", mode: "peek-lock", deliveries: [delivery] });
     const outcome = rand() < 0.05 ? "abandon" : "complete";
     const settle = { outcome, id: m.id, entity: "q", lockToken };
-    push("c1", "invoke", "settle", settle);
-    push("c1", "ok", "settle", settle);
+    yield op("c1", "invoke", "settle", settle);
+    yield op("c1", "ok", "settle", settle);
     if (outcome === "abandon") pending.unshift(m);
   }
   const rest = pending.map((m) => ({ id: m.id, key: m.key, entity: "q", brokerId: String(m.seq), deliveryCount: m.count + 1 }));
-  push("drain", "invoke", "drain", { source: "q", dlq: false });
-  push("drain", "ok", "drain", { source: "q", dlq: false, deliveries: rest });
-  push("drain", "invoke", "drain", { source: "q", dlq: true });
-  push("drain", "ok", "drain", { source: "q", dlq: true, deliveries: [] });
-  return { ops, setup };
+  yield op("drain", "invoke", "drain", { source: "q", dlq: false });
+  yield op("drain", "ok", "drain", { source: "q", dlq: false, deliveries: rest });
+  yield op("drain", "invoke", "drain", { source: "q", dlq: true });
+  yield op("drain", "ok", "drain", { source: "q", dlq: true, deliveries: [] });
+}
+
+/** Write the synthetic history to `path` as JSONL in 1 MiB writes; returns the number of ops. */
+export function writeSyntheticHistory(path: string, targetOps: number, seed: number): number {
+  const fd = openSync(path, "w");
+  let n = 0;
+  let chunk = "";
+  try {
+    for (const op of syntheticOps(targetOps, seed)) {
+      chunk += `${JSON.stringify(op)}\n`;
+      n += 1;
+      if (chunk.length >= 1 << 20) {
+        writeSync(fd, chunk);
+        chunk = "";
+      }
+    }
+    if (chunk) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+  return n;
 }

@@ -22,12 +22,40 @@ export interface ClaimCheckOps {
 
 export const copyKey = (id: string, entity: string) => `${id}@${entity}`;
 
-/** Collect a history's claim-check ops in one pass. */
+const cache = new WeakMap<readonly Op[], { ops: ClaimCheckOps; length: number; last: Op | undefined }>();
+
+/**
+ * Collect a history's claim-check ops in one pass, once per history array (the four claim-check
+ * checkers share it; an array that grew since gets a fresh pass). A history in which no send
+ * carries a claim is not a claim-check run: only `any: false` is returned, nothing is indexed.
+ */
 export function claimCheckOps(history: readonly Op[]): ClaimCheckOps {
-  const out: ClaimCheckOps = { sent: new Map(), uploads: [], hydrates: [], completedAt: new Map(), drainedAt: new Map(), delivered: new Map(), any: false };
+  const last = history[history.length - 1];
+  const hit = cache.get(history);
+  if (hit && hit.length === history.length && hit.last === last) return hit.ops;
+  const ops = hasClaims(history) ? collect(history) : empty();
+  cache.set(history, { ops, length: history.length, last });
+  return ops;
+}
+
+const empty = (): ClaimCheckOps => ({ sent: new Map(), uploads: [], hydrates: [], completedAt: new Map(), drainedAt: new Map(), delivered: new Map(), any: false });
+
+/** True when an ok or info send carries a claim (what sets `any`). */
+function hasClaims(history: readonly Op[]): boolean {
+  for (const op of history) {
+    if (op.f !== "send" || op.type === "invoke" || op.type === "fail") continue;
+    for (const m of (op.value as SendValue).messages ?? []) if (m.claim) return true;
+  }
+  return false;
+}
+
+function collect(history: readonly Op[]): ClaimCheckOps {
+  const out = empty();
   const add = (map: Map<string, number[]>, id: string, entity: string, index: number) => {
     const k = copyKey(id, entity);
-    map.set(k, [...(map.get(k) ?? []), index]);
+    const list = map.get(k);
+    if (list) list.push(index);
+    else map.set(k, [index]);
   };
   for (const op of history) {
     if (op.type === "invoke" || op.type === "fail") continue;

@@ -28,44 +28,65 @@ export const keyExclusive: Checker = {
     const setup = context.setup;
     const eps = toleranceNs(setup);
     const keyOf = new Map<string, string>();
-    const holds = new Map<string, Hold[]>();
-    const byToken = new Map<string, string>();
+    /** entity → key → the holds of that key (a slot). */
+    const holds = new Map<string, Map<string, Hold[]>>();
+    const byToken = new Map<string, Hold[]>();
+    const ordered = new Map<string, boolean>();
     const f = new Findings();
     let enforced = setup.claims?.orderedPerKey === true;
     const release = (token: string | undefined) => {
       const slot = token === undefined ? undefined : byToken.get(token);
-      if (slot) holds.set(slot, holds.get(slot)!.filter((h) => h.lockToken !== token));
+      if (slot) keep(slot, (h) => h.lockToken !== token);
     };
     for (const op of history) {
-      if (op.f === "send" && op.type === "invoke") for (const m of (op.value as SendValue).messages) if (m.key !== undefined) keyOf.set(m.id, m.key);
-      if (op.f === "settle" && op.type === "invoke") release((op.value as { lockToken?: string }).lockToken);
-      if (op.f === "renew" && op.type === "ok") {
+      const fn = op.f;
+      if (fn === "send") {
+        if (op.type === "invoke") for (const m of (op.value as SendValue).messages) if (m.key !== undefined) keyOf.set(m.id, m.key);
+        continue;
+      }
+      if (fn === "settle") {
+        if (op.type === "invoke") release((op.value as { lockToken?: string }).lockToken);
+        continue;
+      }
+      if (fn === "renew" && op.type === "ok") {
         const v = op.value as { lockToken?: string; lockedUntil?: number };
         const slot = v.lockToken === undefined ? undefined : byToken.get(v.lockToken);
-        for (const h of slot ? holds.get(slot)! : []) if (h.lockToken === v.lockToken && v.lockedUntil !== undefined) h.until = v.lockedUntil;
+        for (const h of slot ?? []) if (h.lockToken === v.lockToken && v.lockedUntil !== undefined) h.until = v.lockedUntil;
       }
       // A crashed client's holds end now where the broker releases its locks, else when they expire.
-      if (op.f === "crash" && op.type === "invoke" && setup.locksReleasedOnCrash) for (const [slot, list] of holds) holds.set(slot, list.filter((h) => h.process !== op.process));
-      if (op.f !== "receive" || op.type !== "ok") continue;
+      if (fn === "crash" && op.type === "invoke" && setup.locksReleasedOnCrash) for (const keys of holds.values()) for (const list of keys.values()) keep(list, (h) => h.process !== op.process);
+      if (fn !== "receive" || op.type !== "ok") continue;
       for (const d of (op.value as ReceiveValue).deliveries ?? []) {
         const key = d.key ?? keyOf.get(d.id);
         if (d.dlq || key === undefined || d.lockToken === undefined) continue;
-        const slot = `${d.entity}\u0000${key}`;
-        enforced ||= settingsOf(d.entity, setup.entities)?.orderedKeys === true;
+        let keys = holds.get(d.entity);
+        if (!keys) {
+          holds.set(d.entity, (keys = new Map()));
+          ordered.set(d.entity, settingsOf(d.entity, setup.entities)?.orderedKeys === true);
+        }
+        enforced ||= ordered.get(d.entity)!;
         // A redelivery of the same message proves the broker took back the earlier holder's lock (a released session).
-        const list = (holds.get(slot) ?? []).filter((h) => op.time < h.until - eps && h.id !== d.id);
+        let list = keys.get(key);
+        if (!list) keys.set(key, (list = []));
+        keep(list, (h) => op.time < h.until - eps && h.id !== d.id);
         const other = list.find((h) => h.process !== op.process);
         if (other && f.report("key-shared"))
           f.example("key-shared", { indexes: [other.index, op.index], id: d.id, entity: d.entity, key, holder: other.process, explanation: `message ${d.id} of key ${key} was delivered to ${op.process} while ${other.process} still held ${other.id} of the same key under a live lock.` });
         list.push(hold(op.process, d, op.index));
-        holds.set(slot, list);
-        byToken.set(d.lockToken, slot);
+        byToken.set(d.lockToken, list);
       }
     }
     if (!enforced) return f.result(true, { notApplicable: true, reason: "key exclusivity is neither claimed nor configured (orderedKeys); overlaps are only counted" });
     return f.result(f.total("key-shared") > 0 ? false : true);
   },
 };
+
+/** Keep the items of `list` that pass `test`, in place and in order (a filter without a new array). */
+function keep<T>(list: T[], test: (item: T) => boolean): void {
+  let j = 0;
+  for (let i = 0; i < list.length; i++) if (test(list[i]!)) list[j++] = list[i]!;
+  list.length = j;
+}
 
 function hold(process: string, d: Delivery, index: number): Hold {
   return { process, id: d.id, index, lockToken: d.lockToken!, until: d.lockedUntil ?? Number.POSITIVE_INFINITY };

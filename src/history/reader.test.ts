@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { HistoryFormatError } from "../core/errors.js";
 import { toJsonl } from "./jsonl.js";
-import { parseHistory, splitRuns } from "./reader.js";
+import { parseHistory, readHistory, splitRuns } from "./reader.js";
 
 const op = (index: number, extra: Record<string, unknown> = {}) => ({ index, time: index * 10, process: "c1", type: index % 2 ? "ok" : "invoke", f: "send", value: { target: "q", messages: [{ id: `m${index}` }] }, ...extra });
 
@@ -93,5 +96,20 @@ describe("parseHistory enforces the format rules (exit 3 naming line, field and 
     expect(() => parseHistory(recv({ deliveryCount: 0 }))).toThrow(/:2: field "value\.deliveries\.0\.deliveryCount": receive value: .*\(rule: value-shape\)/);
     expect(() => parseHistory(recv({ offset: "x1" }))).toThrow(/field "value\.deliveries\.0\.offset": receive value: an offset is a decimal string/);
     expect(parseHistory(recv({ deliveryCount: 1, partition: 0, offset: "17", extra: true }))[1]!.value).toMatchObject({ deliveries: [{ extra: true }] });
+  });
+});
+
+describe("readHistory streams the file", () => {
+  it("reads lines across 1 MiB chunk boundaries, multi-byte characters included", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gauntlet-reader-"));
+    try {
+      // ~3 MiB of ops whose ids carry a 3-byte character, so chunks end mid-line and mid-character.
+      const ops = Array.from({ length: 12_000 }, (_, i) => op(i, { value: { target: "q", messages: [{ id: `m${i}-${"€".repeat(80)}` }] } }));
+      writeFileSync(join(dir, "h.jsonl"), `${toJsonl(ops as never)}\r\n`);
+      expect(await readHistory(join(dir, "h.jsonl"))).toEqual(ops);
+      await expect(readHistory(join(dir, "missing.jsonl"))).rejects.toThrow(/no such file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Op } from "../core/history.js";
+import { fastValue } from "./fast-shape.js";
 import { setupValueSchema, valueSchemas } from "./schema.js";
 
 /**
@@ -73,7 +74,7 @@ export class HistoryRules {
       if (op.type === "invoke" && REQUIRED.has(op.f)) return { rule: "value-required", field: "value", detail: `a ${op.f} invocation has no value` };
       return undefined;
     }
-    if (!schema) return undefined;
+    if (!schema || fastValue(op.f, op.value)) return undefined;
     const parsed = schema.safeParse(op.value);
     if (parsed.success) return undefined;
     const issue = parsed.error.issues[0]!;
