@@ -2,11 +2,12 @@ import type { Checker } from "../core/checker.js";
 import { settingsOf } from "../core/entities.js";
 import type { Delivery, History, ReceiveValue, SendValue } from "../core/history.js";
 import { Findings } from "./findings.js";
-import { toleranceNs } from "./view.js";
+import { releasedOnCrash, toleranceNs } from "./view.js";
 
 /** A peek-locked delivery some client holds: from its receive until its settle is invoked or its lock ends. */
 interface Hold {
   process: string;
+  entity: string;
   id: string;
   index: number;
   lockToken: string;
@@ -17,7 +18,8 @@ interface Hold {
  * Per key, one holder at a time (what sessions and single active consumer promise, and what
  * processing in order per key needs): a message of key K must not be handed to one client while
  * another still holds an earlier-received message of K under a valid lock — not yet settled,
- * not expired, and, where the broker keeps a crashed client's locks, not released by the crash.
+ * not expired, and not released by a crash where the broker releases a crashed client's locks
+ * (all of them, or a session's on a session entity: Service Bus frees a session with its link).
  * Invalid only under claims.orderedPerKey or an entity with orderedKeys; otherwise counted.
  */
 export const keyExclusive: Checker = {
@@ -45,7 +47,9 @@ export const keyExclusive: Checker = {
         for (const h of slot ? holds.get(slot)! : []) if (h.lockToken === v.lockToken && v.lockedUntil !== undefined) h.until = v.lockedUntil;
       }
       // A crashed client's holds end now where the broker releases its locks, else when they expire.
-      if (op.f === "crash" && op.type === "invoke" && setup.locksReleasedOnCrash) for (const [slot, list] of holds) holds.set(slot, list.filter((h) => h.process !== op.process));
+      // On session entities (orderedKeys) a crash ends the holds where the broker releases a session with its holder's connection.
+      if (op.f === "crash" && op.type === "invoke")
+        for (const [slot, list] of holds) holds.set(slot, list.filter((h) => h.process !== op.process || !releasedOnCrash(setup, h.entity)));
       if (op.f !== "receive" || op.type !== "ok") continue;
       for (const d of (op.value as ReceiveValue).deliveries ?? []) {
         const key = d.key ?? keyOf.get(d.id);
@@ -68,5 +72,5 @@ export const keyExclusive: Checker = {
 };
 
 function hold(process: string, d: Delivery, index: number): Hold {
-  return { process, id: d.id, index, lockToken: d.lockToken!, until: d.lockedUntil ?? Number.POSITIVE_INFINITY };
+  return { process, entity: d.entity, id: d.id, index, lockToken: d.lockToken!, until: d.lockedUntil ?? Number.POSITIVE_INFINITY };
 }
