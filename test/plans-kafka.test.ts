@@ -45,6 +45,8 @@ describe("Kafka plans on a real Kafka (brokers up kafka)", () => {
     expect(r.stdout).toMatch(/not checked: orders retention\.ms=604800000/);
     const s = results(out);
     expect(s.plan.family).toBe("kafka");
+    // Read back from the broker after creating the topic (describeConfigs), values as Kafka reports them.
+    expect(s.plan.validatedConfiguration.orders.native).toMatchObject({ partitions: 3, replicationFactor: 1, configs: { "min.insync.replicas": "1", "unclean.leader.election.enable": "false", "retention.ms": "604800000" } });
     expect(s.suites.map((x: { suite: string; verdict: unknown; notApplicable?: string }) => [x.suite, x.notApplicable ? "n/a" : x.verdict])).toEqual([["no-loss@orders", true], ["order-per-key@orders", true], ["no-duplicates@orders", "n/a"]]);
   }, 180_000);
 

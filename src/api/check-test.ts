@@ -20,6 +20,8 @@ export interface ResolvedTest {
   store: string;
   /** A plan's existing entities (useExisting + --use-existing): each must be empty before the run; nothing is created or deleted. */
   existing?: EntitySpec[];
+  /** A plan's own entities: created once before the runs and read back (Driver.describe); a declared setting the broker did not keep is refused (exit 3). */
+  planEntities?: EntitySpec[];
 }
 
 const isInt = (n: unknown, min: number, max: number): n is number => typeof n === "number" && Number.isInteger(n) && n >= min && n <= max;

@@ -71,7 +71,7 @@ export function planTest(input: unknown, options: PlanRunOptions = {}): { t: Res
   const runs = options.runs ?? plan.workload?.runs ?? PLAN_DEFAULT_RUNS;
   const seed = options.seed ?? plan.workload?.seed ?? Math.floor(Math.random() * 2 ** 31);
   const onMemory = broker.startsWith("memory:");
-  const t: ResolvedTest = { broker, suites: resolved.suites, runs, seed, faults: [...faults], shrinkBudgetSeconds: options.shrinkBudgetSeconds ?? (onMemory ? 86_400 : 60), out: options.out ?? "reports", store: "azurite", ...(plan.useExisting ? { existing: resolved.entities } : {}) };
+  const t: ResolvedTest = { broker, suites: resolved.suites, runs, seed, faults: [...faults], shrinkBudgetSeconds: options.shrinkBudgetSeconds ?? (onMemory ? 86_400 : 60), out: options.out ?? "reports", store: "azurite", ...(plan.useExisting ? { existing: resolved.entities } : { planEntities: resolved.entities }) };
   const info: PlanRunInfo = {
     ...(options.file ? { file: options.file } : {}),
     ...(plan.name ? { name: plan.name } : {}),

@@ -18,6 +18,7 @@ import { historyMetrics } from "../report/metrics.js";
 import { publishRun, summarize } from "../report/publish.js";
 import { makeReportDir, newRunId } from "../report/report-dir.js";
 import { shellQuote } from "../report/shell-quote.js";
+import { settingMismatches } from "../runner/read-back.js";
 import { writeRepro } from "../runner/repro.js";
 import { type SuiteProgress, runSuite } from "../runner/run-suite.js";
 import { type ResolvedTest, resolveTest } from "./check-test.js";
@@ -76,6 +77,25 @@ async function checkExistingEmpty(env: StartedEnvironment, entities: readonly En
   }
 }
 
+/**
+ * Before a plan's runs: create its entities once, read back what the broker gave them, and refuse
+ * (exit 3) a declared setting the broker ignored or changed. A bad-input exit, not an
+ * infrastructure one: the broker is up and answering, and rerunning cannot help — the plan
+ * declares a configuration this broker does not apply (a policy or broker default overrides it,
+ * or the broker caps it), so either the plan or the broker's configuration must change.
+ */
+async function checkSettingsKept(env: StartedEnvironment, entities: readonly EntitySpec[], ids: { seed: number; runId: string }): Promise<void> {
+  const driver = await env.connect(ids);
+  try {
+    if (!driver.describe) return;
+    await driver.provision(entities);
+    const changed = settingMismatches(entities, await driver.describe());
+    if (changed.length) throw new UsageError(`the broker did not keep the plan's settings: ${changed.join("; ")}`, "declare what the broker applies, or change the broker's configuration (policies, broker defaults, limits) so it keeps the declared setting");
+  } finally {
+    await driver.close();
+  }
+}
+
 /** What a plan run adds to results.json: its own rerun command and what it validated. */
 export interface RunExtras {
   command?: string;
@@ -116,6 +136,7 @@ export async function runResolved(t: ResolvedTest, hooks: RunHooks = {}, extras:
   });
   try {
     if (t.existing) await checkExistingEmpty(env, t.existing, { seed: t.seed, runId });
+    if (t.planEntities) await checkSettingsKept(env, t.planEntities, { seed: t.seed, runId });
     reportDir = await makeReportDir(t.out, runId);
     if (t.replay) published.push(await replaySuite(t, env, store));
     else await propertyRuns(t, env, reportDir, broker, published, hooks, store);

@@ -37,6 +37,15 @@ describe("at-least-once", () => {
     expect(check(b.drain("q", true)).anomalies.lost![0]!.id).toBe("m1");
   });
 
+  it("says a lost send was acknowledged, or under Kafka acks=0 only reported sent", () => {
+    const lost = (broker: string) => {
+      const b = new HistoryBuilder({ broker, entities: [queue()] }).send("p1", "q", ["m1"]).drain("q", false);
+      return atLeastOnce.check(b.ops, { setup: b.setup }).anomalies.lost![0]!.explanation as string;
+    };
+    expect(lost("kafka://127.0.0.1:9092?acks=all")).toMatch(/^message m1 was acknowledged but never delivered/);
+    expect(lost("kafka://127.0.0.1:9092?acks=0&acks0-sent=true")).toMatch(/^message m1 was reported sent \(acks=0: the broker confirms nothing\) but never delivered/);
+  });
+
   it("checks every subscription of a topic as its own copy", () => {
     const topic: TopicSpec = { kind: "topic", name: "t", subscriptions: [{ name: "a" }, { name: "b" }] };
     const b = builder([topic])

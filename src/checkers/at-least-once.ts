@@ -67,6 +67,8 @@ export const atLeastOnce: Checker = {
     // Entities whose messages may sit in the DLQ: loss is provable only once that is drained too.
     const deadLetters = new Set<string>();
     for (const s of view.settles) if (s.outcome === "dead-letter") deadLetters.add(s.entity);
+    // Under Kafka acks=0 the broker confirms nothing: a send counts once the client reported it written.
+    const sentWord = /[?&]acks=0(&|$)/.test(view.setup.broker) ? "was reported sent (acks=0: the broker confirms nothing)" : "was acknowledged";
     const owedBatch = view.setup.atomicBatches === true ? atomicBatchDebts(view.sends, sends, readAt, readIndex) : undefined;
     const undrained = new Set<string>();
     const causes = new Set<string>();
@@ -95,7 +97,7 @@ export const atLeastOnce: Checker = {
         const entity = targetCopies[c]!;
         const dlqToo = info.maxDeliveryCount(entity) !== undefined || deadLetters.has(entity);
         const where = [m.first.invokeIndex, m.first.completeIndex ?? m.first.invokeIndex, ...(mate !== undefined ? [mate] : [])];
-        const what = mate === undefined ? `message ${id} was acknowledged` : `message ${id} belongs to an atomic batch whose other message was read (index ${mate})`;
+        const what = mate === undefined ? `message ${id} ${sentWord}` : `message ${id} belongs to an atomic batch whose other message was read (index ${mate})`;
         const why = lossUnprovable(view, entity, dlqToo, owedSince);
         if (!why) {
           if (f.report("lost"))

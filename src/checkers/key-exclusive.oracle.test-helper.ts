@@ -2,7 +2,7 @@ import type { Checker } from "../core/checker.js";
 import { settingsOf } from "../core/entities.js";
 import type { Delivery, History, ReceiveValue, SendValue } from "../core/history.js";
 import { Findings } from "./findings.js";
-import { toleranceNs } from "./view.js";
+import { releasedOnCrash, toleranceNs } from "./view.js";
 
 /** A peek-locked delivery some client holds: from its receive until its settle is invoked or its lock ends. */
 interface Hold {
@@ -46,7 +46,8 @@ export const keyExclusiveOracle: Checker = {
         for (const h of slot ? holds.get(slot)! : []) if (h.lockToken === v.lockToken && v.lockedUntil !== undefined) h.until = v.lockedUntil;
       }
       // A crashed client's holds end now where the broker releases its locks, else when they expire.
-      if (op.f === "crash" && op.type === "invoke" && setup.locksReleasedOnCrash) for (const [slot, list] of holds) holds.set(slot, list.filter((h) => h.process !== op.process));
+      if (op.f === "crash" && op.type === "invoke")
+        for (const [slot, list] of holds) holds.set(slot, list.filter((h) => h.process !== op.process || !releasedOnCrash(setup, slot.split("\u0000")[0]!)));
       if (op.f !== "receive" || op.type !== "ok") continue;
       for (const d of (op.value as ReceiveValue).deliveries ?? []) {
         const key = d.key ?? keyOf.get(d.id);

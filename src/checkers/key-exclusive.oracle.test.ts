@@ -37,8 +37,14 @@ function history(steps: Step[]): Op[] {
 describe("key-exclusive (in-place filtering) agrees with its previous implementation", () => {
   it("same result on random histories", () => {
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 40 }), fc.boolean(), fc.boolean(), (steps, released, ordered) => {
-        const setup: SetupValue = { broker: "memory://", entities: [{ kind: "queue", name: "q" }], locksReleasedOnCrash: released, claims: { orderedPerKey: ordered } };
+      fc.property(fc.array(step, { maxLength: 40 }), fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean(), (steps, released, sessionReleased, orderedKeys, ordered) => {
+        const setup: SetupValue = {
+          broker: "memory://",
+          entities: [{ kind: "queue", name: "q", orderedKeys }],
+          locksReleasedOnCrash: released,
+          sessionLocksReleasedOnCrash: sessionReleased,
+          claims: { orderedPerKey: ordered },
+        };
         const ops = history(steps);
         expect(keyExclusive.check(ops, { setup })).toEqual(keyExclusiveOracle.check(ops, { setup }));
       }),

@@ -2,7 +2,7 @@ import type { Checker } from "../core/checker.js";
 import { settingsOf } from "../core/entities.js";
 import type { Delivery, History, ReceiveValue, SendValue } from "../core/history.js";
 import { Findings } from "./findings.js";
-import { toleranceNs } from "./view.js";
+import { releasedOnCrash, toleranceNs } from "./view.js";
 
 /** A peek-locked delivery some client holds: from its receive until its settle is invoked or its lock ends. */
 interface Hold {
@@ -17,7 +17,8 @@ interface Hold {
  * Per key, one holder at a time (what sessions and single active consumer promise, and what
  * processing in order per key needs): a message of key K must not be handed to one client while
  * another still holds an earlier-received message of K under a valid lock — not yet settled,
- * not expired, and, where the broker keeps a crashed client's locks, not released by the crash.
+ * not expired, and not released by a crash where the broker releases a crashed client's locks
+ * (all of them, or a session's on a session entity: Service Bus frees a session with its link).
  * Invalid only under claims.orderedPerKey or an entity with orderedKeys; otherwise counted.
  */
 export const keyExclusive: Checker = {
@@ -54,7 +55,9 @@ export const keyExclusive: Checker = {
         for (const h of slot ?? []) if (h.lockToken === v.lockToken && v.lockedUntil !== undefined) h.until = v.lockedUntil;
       }
       // A crashed client's holds end now where the broker releases its locks, else when they expire.
-      if (fn === "crash" && op.type === "invoke" && setup.locksReleasedOnCrash) for (const keys of holds.values()) for (const list of keys.values()) keep(list, (h) => h.process !== op.process);
+      // On session entities (orderedKeys) a crash ends the holds where the broker releases a session with its holder's connection.
+      if (fn === "crash" && op.type === "invoke")
+        for (const [entity, keys] of holds) if (releasedOnCrash(setup, entity)) for (const list of keys.values()) keep(list, (h) => h.process !== op.process);
       if (fn !== "receive" || op.type !== "ok") continue;
       for (const d of (op.value as ReceiveValue).deliveries ?? []) {
         const key = d.key ?? keyOf.get(d.id);

@@ -26,6 +26,13 @@ describe("lock-expiry", () => {
     expect(r.anomalies["early-redelivery"]![0]!.indexes).toEqual([5, 9]);
   });
 
+  it("allows it on a session entity where the broker frees a crashed client's session, and only there", () => {
+    const on = (orderedKeys: boolean) =>
+      lockExpiry.check(crashThenRedeliver(false).ops, { setup: { ...crashThenRedeliver(false).setup, sessionLocksReleasedOnCrash: true, entities: [{ kind: "queue", name: "q", lockDurationMs: 1, orderedKeys }] } });
+    expect(on(true).valid).toBe(true);
+    expect(on(false).anomalies["early-redelivery"]).toHaveLength(1);
+  });
+
   it("counts a renewal acknowledged before the redelivery as holding the lock", () => {
     const b = builder()
       .send("p1", "q", ["m1"])

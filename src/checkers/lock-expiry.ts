@@ -4,7 +4,7 @@ import type { DeliveryRecord, HistoryView } from "../history/views.js";
 import { checkDeliveryCounts } from "./delivery-count.js";
 import { Findings, verdictOf } from "./findings.js";
 import { type Derived, EntityInfo, brokerOrder, derive, sameInstance } from "./indexes.js";
-import { toleranceNs, viewOf } from "./view.js";
+import { releasedOnCrash, toleranceNs, viewOf } from "./view.js";
 
 const INVALID = ["early-redelivery", "lock-overlap", "settle-after-lock-loss-accepted", "deliverycount-nonmonotonic"] as const;
 
@@ -101,7 +101,7 @@ class Locks {
       const x = this.view.settles[s]!;
       if (x.type !== "fail" && x.invokeTime < release) release = x.invokeTime;
     }
-    if (this.view.setup.locksReleasedOnCrash) {
+    if (releasedOnCrash(this.view.setup, d1.delivery.entity)) {
       const crash = this.view.crashes.get(d1.process);
       if (crash && crash.time >= d1.time && crash.time < release) release = crash.time;
     }

@@ -2,6 +2,7 @@ import type { CheckContext } from "../core/checker.js";
 import { NS_PER_MS } from "../core/clock.js";
 import type { History } from "../core/history.js";
 import type { SetupValue } from "../core/setup.js";
+import { settingsOf } from "../core/entities.js";
 import { buildView, type HistoryView } from "../history/views.js";
 
 const views = new WeakMap<History, { view: HistoryView; length: number; last: unknown }>();
@@ -24,4 +25,9 @@ export function viewOf(history: History, context?: Partial<CheckContext>): Histo
 /** Clock tolerance ε in nanoseconds (setup.clockToleranceMs, default 0). */
 export function toleranceNs(setup: SetupValue): number {
   return (setup.clockToleranceMs ?? 0) * NS_PER_MS;
+}
+
+/** Whether a crash of its holder ends a lock on `entity` (all locks, or a session's on an orderedKeys entity). */
+export function releasedOnCrash(setup: SetupValue, entity: string): boolean {
+  return setup.locksReleasedOnCrash === true || (setup.sessionLocksReleasedOnCrash === true && settingsOf(entity, setup.entities)?.orderedKeys === true);
 }

@@ -31,6 +31,8 @@ export interface Driver {
   readonly atomicBatches?: boolean;
   /** Whether a crashed or closed client's locks return to the queue at once (else they expire). */
   readonly locksReleasedOnCrash: boolean;
+  /** Whether, on entities with orderedKeys (sessions), a crashed or closed client's locks return at once although others' do not (default false). */
+  readonly sessionLocksReleasedOnCrash?: boolean;
   /** Create the entities (idempotent). Names are logical; a driver may prefix them. */
   provision(entities: readonly EntitySpec[]): Promise<void>;
   producer(): Promise<Producer>;

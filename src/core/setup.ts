@@ -12,6 +12,8 @@ export interface SetupValue {
   entities: EntitySpec[];
   /** What the broker does with locks held by a client that crashes or closes. */
   locksReleasedOnCrash?: boolean;
+  /** A crashed or closed client's locks on entities with orderedKeys (sessions) return at once: the broker frees the session with its holder's link (Service Bus). */
+  sessionLocksReleasedOnCrash?: boolean;
   /** The broker stores a send's messages all or none (Service Bus batches, memory://): an indeterminate batch one of whose messages was read is owed whole. */
   atomicBatches?: boolean;
   /** Clock tolerance for lock comparisons, ms. */

@@ -115,6 +115,7 @@ export const setupValueSchema = z.looseObject({
   seed: z.number().int().optional(),
   entities: z.array(entitySchema),
   locksReleasedOnCrash: z.boolean().optional(),
+  sessionLocksReleasedOnCrash: z.boolean().optional().describe("A crashed client's locks on orderedKeys (session) entities return at once: the session is freed with its link"),
   atomicBatches: z.boolean().optional().describe("The broker stores a send's messages all or none"),
   clockToleranceMs: z.number().nonnegative().optional(),
   claims: z

@@ -22,6 +22,23 @@ describe("toHtml", () => {
   const summary = fixtureSummary(ATTACK);
   const html = toHtml(summary);
 
+  it("shows a plan's claims, read-back settings, settings not honoured and existing-entity mode, escaped", () => {
+    const plan = {
+      name: ATTACK,
+      family: "servicebus",
+      claims: [{ suite: "order-per-key@orders", claim: { claim: "order-per-key", entity: "orders" }, because: "requiresSession" }],
+      unchecked: [{ entity: "orders", setting: "defaultMessageTimeToLive", reason: "not exercised" }],
+      notHonoured: [{ path: "$.Namespaces[0].Queues[0].Properties.ForwardTo", setting: "ForwardTo", reason: "not modelled" }],
+      existing: { entities: ["orders"], note: "each was empty" },
+      validatedConfiguration: { orders: { lockDurationMs: 30000, native: { requiresSession: true } } },
+    };
+    const page = toHtml({ ...summary, plan });
+    expect(page).toContain("<h2>Plan · &lt;/script&gt;");
+    for (const text of ["Claims checked", "order-per-key@orders", "Settings applied (read back from the broker)", "&quot;lockDurationMs&quot;:30000", "Settings Gauntlet cannot honour", "ForwardTo", "Existing entities: orders"]) expect(page).toContain(text);
+    expect(page).not.toContain(`<h2>Plan · ${ATTACK}`);
+    expect(html).not.toContain("Claims checked");
+  });
+
   it("references nothing outside the file", () => {
     expect(html).not.toMatch(/https?:\/\//i);
     expect(html).not.toMatch(/<script[^>]*\ssrc\s*=/i);

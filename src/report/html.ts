@@ -4,6 +4,7 @@ import type { RunSummary, SuiteOutcome } from "../core/run.js";
 import { escapeHtml as h, slug } from "../html/escape.js";
 import { CHART_SCRIPT } from "./html-charts.js";
 import { metricsBlock } from "./html-metrics.js";
+import { planSection } from "./html-plan.js";
 import { anomaliesBlock, badge, countsTable, htmlTable, metaList, propertiesTable, suiteMeta, verdictText } from "./html-sections.js";
 import { anomalyCounts, firstLine, formatAnomalyCounts, formatDuration, suiteLabel, verdictLabel } from "./summarize.js";
 
@@ -78,7 +79,8 @@ ${metaList([
   ["report directory", summary.reportDir],
   ["broker logs", summary.brokerLogs?.join(", ")],
 ])}`,
-    main: `<h2>Suites</h2>
+    main: `${planSection(summary.plan)}
+<h2>Suites</h2>
 ${summary.suites.length ? overviewTable(summary) : `<p class="muted">No suites ran.</p>`}
 ${summary.suites.map(suiteSection).join("\n")}`,
   });

@@ -42,6 +42,7 @@ export async function executeScenario(scenario: Scenario, driver: Driver, record
     seed: scenario.seed,
     entities: scenario.entities,
     locksReleasedOnCrash: driver.locksReleasedOnCrash,
+    ...(driver.sessionLocksReleasedOnCrash ? { sessionLocksReleasedOnCrash: true } : {}),
     ...(driver.atomicBatches ? { atomicBatches: true } : {}),
     clockToleranceMs: options.clockToleranceMs ?? driver.clockToleranceMs ?? 0,
     claims: options.claims,

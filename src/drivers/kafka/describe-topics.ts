@@ -27,25 +27,25 @@ const READ_TIMEOUT_MS = 8_000;
  * An unreachable broker is an InfrastructureError (exit 4) within READ_TIMEOUT_MS; an unknown
  * topic a UsageError (exit 3).
  */
-export async function describeKafkaTopics(settings: Pick<KafkaSettings, "brokers">, topics: readonly string[]): Promise<DescribedTopic[]> {
+export async function describeKafkaTopics(settings: Pick<KafkaSettings, "brokers">, topics: readonly string[], what = "plan import kafka"): Promise<DescribedTopic[]> {
   const admin = new Kafka({ clientId: "gauntlet-import", brokers: settings.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3_000, requestTimeout: 5_000, retry: { retries: 1, initialRetryTime: 200 } }).admin();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new InfrastructureError(`plan import kafka: ${settings.brokers.join(",")} did not answer within ${READ_TIMEOUT_MS / 1000} s`, "check the address and that the broker is up (npx gauntlet brokers status)")), READ_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new InfrastructureError(`${what}: ${settings.brokers.join(",")} did not answer within ${READ_TIMEOUT_MS / 1000} s`, "check the address and that the broker is up (npx gauntlet brokers status)")), READ_TIMEOUT_MS);
   });
   try {
-    return await Promise.race([read(admin, settings, topics), timeout]);
+    return await Promise.race([read(admin, settings, topics, what), timeout]);
   } finally {
     clearTimeout(timer);
     await admin.disconnect().catch(() => {});
   }
 }
 
-async function read(admin: ReturnType<Kafka["admin"]>, settings: Pick<KafkaSettings, "brokers">, topics: readonly string[]): Promise<DescribedTopic[]> {
+async function read(admin: ReturnType<Kafka["admin"]>, settings: Pick<KafkaSettings, "brokers">, topics: readonly string[], what: string): Promise<DescribedTopic[]> {
   try {
     await admin.connect();
   } catch (err) {
-    throw new InfrastructureError(`plan import kafka: cannot reach ${settings.brokers.join(",")}: ${(err as Error).message}`, "check the address and that the broker is up (npx gauntlet brokers status)");
+    throw new InfrastructureError(`${what}: cannot reach ${settings.brokers.join(",")}: ${(err as Error).message}`, "check the address and that the broker is up (npx gauntlet brokers status)");
   }
   const existing = new Set(await admin.listTopics());
   const missing = topics.filter((t) => !existing.has(t));

@@ -12,6 +12,7 @@ import { ID_HEADER, KEY_HEADER, KafkaNames } from "./names.js";
 import { connectPlatformatic } from "./platformatic/client.js";
 import type { TopicOptions } from "./client.js";
 import type { KafkaSettings } from "./settings.js";
+import { type DescribedTopic, describeKafkaTopics } from "./describe-topics.js";
 
 /**
  * Kafka seen through Gauntlet's queue vocabulary: a consumer group is the queue (or a
@@ -31,6 +32,8 @@ export class KafkaDriver implements Driver {
   /** Partitions of each topic a plan gave its own count (others: the URL's). */
   private readonly partitionCounts = new Map<string, number>();
   private readonly groups: string[] = [];
+  /** A plan's topics (their own native settings), read back by describe(). */
+  private readonly planned: EntitySpec[] = [];
   private listener: ((event: DriverEvent) => void) | undefined;
 
   private constructor(
@@ -54,12 +57,25 @@ export class KafkaDriver implements Driver {
     this.topics.push(...plain);
     // A plan's topics: each with its own partitions, replication factor and topic configs.
     for (const e of entities.filter((x) => x.native !== undefined)) {
+      this.planned.push(e);
       const topic = this.names.topic(e.name);
       const spec = nativeTopic(e.native!, this.settings.partitions);
       await this.client.createTopics([topic], spec.partitions, spec.options);
       this.partitionCounts.set(topic, spec.partitions);
       this.topics.push(topic);
     }
+  }
+
+  /**
+   * A plan's topics as the broker has them after creating them (admin API: metadata and
+   * describeConfigs): partitions, replication factor, and the modelled configs plus every declared
+   * one, whatever their source (topic, broker or Kafka's default).
+   */
+  async describe(): Promise<Record<string, Record<string, unknown>>> {
+    const planned = this.planned.filter((e) => !e.existing);
+    if (!planned.length) return {};
+    const topics = await describeKafkaTopics(this.settings, planned.map((e) => this.names.topic(e.name)), "reading back the plan's topics");
+    return Object.fromEntries(planned.map((e, i) => [e.name, { native: readBack(topics[i]!, e.native ?? {}) }]));
   }
 
   async producer(): Promise<Producer> {
@@ -127,4 +143,14 @@ function nativeTopic(native: Record<string, unknown>, fallback: number): { parti
   const n = native as { partitions?: number; replicationFactor?: number; configs?: Record<string, string | number | boolean> };
   const configs = Object.entries(n.configs ?? {}).map(([name, value]) => ({ name, value: String(value) }));
   return { partitions: n.partitions ?? fallback, options: { ...(n.replicationFactor !== undefined ? { replicationFactor: n.replicationFactor } : {}), configs } };
+}
+
+/** Topic configs a plan models (docs/plans.md), always read back; other declared ones too. */
+const MODELLED_TOPIC_CONFIGS = ["min.insync.replicas", "unclean.leader.election.enable", "retention.ms", "retention.bytes", "cleanup.policy", "max.message.bytes"];
+
+/** A described topic in the plan's words: partitions, replication factor, configs (values as the broker reports them: strings). */
+function readBack(t: DescribedTopic, declared: Record<string, unknown>): Record<string, unknown> {
+  const names = new Set([...MODELLED_TOPIC_CONFIGS, ...Object.keys((declared.configs as Record<string, unknown> | undefined) ?? {})]);
+  const configs = Object.fromEntries([...names].filter((n) => t.configs[n] !== undefined).map((n) => [n, t.configs[n]!.value]));
+  return { partitions: t.partitions, replicationFactor: t.replicationFactor, configs };
 }

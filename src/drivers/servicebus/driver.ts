@@ -29,8 +29,13 @@ export class ServiceBusDriver implements Driver {
   readonly family = "servicebus";
   readonly capabilities = SERVICEBUS_CAPABILITIES;
   readonly clock: Clock = realClock();
-  /** Service Bus keeps a lock until it expires, even when the client's connection is gone. */
+  /** Service Bus keeps a message lock until it expires, even when the client's connection is gone… */
   readonly locksReleasedOnCrash = false;
+  /**
+   * …except a session's: a session entity's message locks are its session lock, which Service Bus
+   * frees when the holder's link detaches (its connection closes), handing the session on.
+   */
+  readonly sessionLocksReleasedOnCrash = true;
   /** sendMessages(batch) is one transfer: Service Bus stores all of it or none. */
   readonly atomicBatches = true;
   /**

@@ -66,6 +66,23 @@ describe("sessions through the SDK", () => {
     await again.close();
   });
 
+  // What the driver's sessionLocksReleasedOnCrash declares (a crash closes the consumer's client):
+  // the session and its message locks end with the holder's connection, not at lockedUntil.
+  it("frees a session whose holder's connection closes: the next client takes it at once, the message counted", async () => {
+    await f.client.createSender("sq").sendMessages({ body: "e1", sessionId: "E" });
+    const dying = f.newClient();
+    const held = await dying.acceptSession("sq", "E");
+    const [first] = await held.receiveMessages(1, { maxWaitTimeInMs: 500 });
+    expect(first!.lockedUntilUtc!.getTime()).toBeGreaterThan(Date.now() + 20_000); // 30 s lock
+    await dying.close(); // no settle
+    const next = await f.client.acceptSession("sq", "E");
+    const [again] = await next.receiveMessages(1, { maxWaitTimeInMs: 500 });
+    expect(again?.body).toBe("e1");
+    expect(again!.deliveryCount).toBe(1);
+    await next.completeMessage(again!);
+    await next.close();
+  });
+
   // sessionsTests.spec.ts "getSessionState / setSessionState"
   it("session state round-trips and survives the receiver", async () => {
     const r = await f.client.acceptSession("sq", "S");
