@@ -68,6 +68,8 @@ export interface DriverEvent {
 export interface StoredAt {
   partition: number;
   offset: string;
+  /** The node that acknowledged it, where the client tells (Kafka: the partition leader's broker id at send time). */
+  node?: string;
 }
 
 export interface Producer {
@@ -77,6 +79,8 @@ export interface Producer {
    */
   send(target: string, messages: readonly SentMessage[]): Promise<void | readonly (StoredAt | undefined)[]>;
   close(): Promise<void>;
+  /** The broker node serving this client, where the client tells (a cluster's node name); recorded on its ops. */
+  node?(): string | undefined;
 }
 
 export interface ConsumerOptions {
@@ -92,6 +96,8 @@ export interface Consumer {
   /** Die abruptly: no settlements, connection gone; locks follow `locksReleasedOnCrash`. */
   crash(): Promise<void>;
   close(): Promise<void>;
+  /** The broker node serving this client, where the client tells (a cluster's node name); recorded on its ops. */
+  node?(): string | undefined;
 }
 
 export interface DrainOptions {

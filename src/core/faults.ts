@@ -45,6 +45,7 @@ export const FAULTS = {
   "partition-leader": { kind: "partition", summary: "cluster: cut the scenario queue's leader off from the others", defaults: {} },
   "partition-halves": { kind: "partition", summary: "cluster: split the nodes into a majority and a minority", defaults: {} },
   "partition-bridge": { kind: "partition", summary: "cluster: two halves that one node still sees both of", defaults: {} },
+  "partition-producer-node": { kind: "partition", summary: "cluster: cut off the node a producer publishes through (one serving no consumer where there is one; Kafka: the leader), resolved when the window opens", defaults: {} },
   "kill-leader": { kind: "leader", summary: "cluster: SIGKILL the node leading the scenario's queue, resolved when the window opens", defaults: {} },
   "pause-leader": { kind: "leader", summary: "cluster: SIGSTOP the leader; SIGCONT when the window ends", defaults: {} },
   "restart-leader": { kind: "leader", summary: "cluster: restart the leader cleanly", defaults: {} },
@@ -184,6 +185,12 @@ export interface ClusterControl {
   running(i: number): boolean;
   /** Index of the node leading the scenario's queue/partition now, if one can be told. */
   leader(): Promise<number | undefined>;
+  /**
+   * Index of the node a producer publishes through now, where the clients tell (RabbitMQ: the node
+   * a producer's connection reached, preferring one that serves no consumer). Absent: the leader
+   * (Kafka producers write to the partition leader).
+   */
+  producerNode?(): number | undefined;
   /** Does some node see another as down or partitioned (did the fault bite)? */
   partitionObserved(): Promise<boolean>;
   /**

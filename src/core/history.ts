@@ -33,6 +33,8 @@ export interface Op<V = unknown> {
   error?: string;
   /** Run id, present when one file holds several runs (e.g. one per suite). */
   run?: string;
+  /** On completions: the broker node that served the op, where the client tells (a cluster's node name). */
+  node?: string;
 }
 
 export type History = readonly Op[];

@@ -53,10 +53,17 @@ export function clusterFaults(control: ClusterControl): FaultInjector {
       const leaderBefore = await control.leader().catch(() => undefined);
       if (isPartitionKind(step.name)) {
         if (step.name === "partition-leader" && leaderBefore === undefined) throw new Error("no queue leader to isolate (is a quorum or mirrored queue declared?)");
-        const plan = planPartition(step.name, n, step.params?.node ?? Math.floor(step.atMs / 7), leaderBefore);
+        // The node a producer publishes through, where the clients tell; else the leader (where producers write).
+        const producerNode = step.name === "partition-producer-node" ? (control.producerNode ? control.producerNode() : leaderBefore) : undefined;
+        if (step.name === "partition-producer-node" && producerNode === undefined) throw new Error("no producer connected to a node to isolate");
+        const plan = planPartition(step.name, n, step.params?.node ?? Math.floor(step.atMs / 7), step.name === "partition-leader" ? leaderBefore : producerNode);
         for (const [from, drops] of plan.grudge) for (const to of drops) blackhole(control.nodes[from]!.ns, control.nodes[to]!.address);
         return track({
-          detail: { sides: plan.sides.map((s) => s.map((i) => names[i])), ...(leaderBefore !== undefined ? { leader: names[leaderBefore] } : {}) },
+          detail: {
+            sides: plan.sides.map((s) => s.map((i) => names[i])),
+            ...(leaderBefore !== undefined ? { leader: names[leaderBefore] } : {}),
+            ...(producerNode !== undefined ? { producerNode: names[producerNode] } : {}),
+          },
           stop: async () => {
             const observed = await control.partitionObserved().catch(() => false);
             healPartitions();

@@ -14,6 +14,7 @@ describe("partition plans", () => {
     expect([...plan.grudge.get(1)!].sort()).toEqual([0, 2]);
     expect(talks(plan, 0, 2)).toBe(true);
     expect(planPartition("partition-leader", 3, 0, 2).sides[0]).toEqual([2]);
+    expect(planPartition("partition-producer-node", 3, 0, 1).sides[0]).toEqual([1]);
   });
 
   it("split halves into a minority and a majority that do not hear each other", () => {

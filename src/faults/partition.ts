@@ -2,7 +2,7 @@
  * Partitions as Jepsen names them, planned over node indexes 0..n-1: which nodes each node stops
  * hearing from (its "grudge"). Pure; the cluster injector turns a grudge into blackhole routes.
  */
-export type PartitionKind = "partition-node" | "partition-leader" | "partition-halves" | "partition-bridge";
+export type PartitionKind = "partition-node" | "partition-leader" | "partition-producer-node" | "partition-halves" | "partition-bridge";
 
 export interface PartitionPlan {
   /** Groups of nodes that still hear each other (a bridge node appears in both). */
@@ -24,19 +24,21 @@ function cut(n: number, a: readonly number[], b: readonly number[]): Map<number,
 
 /**
  * Plan a partition of `n` nodes. `pick` chooses deterministically (node index or rotation, taken
- * modulo n, so a shrunk schedule picks node 0); `leader` is the index the leader variant isolates.
- * - partition-node / partition-leader: one node alone, the rest together.
+ * modulo n, so a shrunk schedule picks node 0); `target` is the index partition-leader and
+ * partition-producer-node isolate (the leader, the node a producer publishes through).
+ * - partition-node / partition-leader / partition-producer-node: one node alone, the rest together.
  * - partition-halves: a minority of floor(n/2) consecutive nodes (from `pick`) against the majority.
  * - partition-bridge: two halves that cannot hear each other, and one node (`pick`) that hears both.
  */
-export function planPartition(kind: PartitionKind, n: number, pick: number, leader?: number): PartitionPlan {
+export function planPartition(kind: PartitionKind, n: number, pick: number, target?: number): PartitionPlan {
   if (n < 2) throw new Error(`a partition needs at least 2 nodes, the cluster has ${n}`);
   const k = ((pick % n) + n) % n;
   const rotated = Array.from({ length: n }, (_, i) => (k + i) % n);
   switch (kind) {
     case "partition-node":
-    case "partition-leader": {
-      const alone = kind === "partition-leader" ? (leader ?? k) : k;
+    case "partition-leader":
+    case "partition-producer-node": {
+      const alone = kind === "partition-node" ? k : (target ?? k);
       const rest = rotated.filter((i) => i !== alone);
       return { sides: [[alone], rest], grudge: cut(n, [alone], rest) };
     }
@@ -57,5 +59,5 @@ export function planPartition(kind: PartitionKind, n: number, pick: number, lead
 
 /** Is `name` one of the partition faults? */
 export function isPartitionKind(name: string): name is PartitionKind {
-  return name === "partition-node" || name === "partition-leader" || name === "partition-halves" || name === "partition-bridge";
+  return name === "partition-node" || name === "partition-leader" || name === "partition-producer-node" || name === "partition-halves" || name === "partition-bridge";
 }

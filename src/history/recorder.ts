@@ -35,13 +35,13 @@ export class Recorder {
     return pending;
   }
 
-  /** Record the completion of `pending`. */
-  complete(pending: Pending, type: Exclude<OpType, "invoke">, value?: unknown, error?: string): Op {
+  /** Record the completion of `pending`; `node`: the broker node that served it, where the client tells. */
+  complete(pending: Pending, type: Exclude<OpType, "invoke">, value?: unknown, error?: string, node?: string): Op {
     if (this.outstanding.get(pending.process) !== pending) {
       throw new Error(`completion of ${pending.f} on ${pending.process} without a matching invocation`);
     }
     this.outstanding.delete(pending.process);
-    return this.append({ process: pending.process, type, f: pending.f, value, error });
+    return this.append({ process: pending.process, type, f: pending.f, value, error, node });
   }
 
   /** Ops recorded so far (the live array; do not mutate). */
@@ -58,6 +58,7 @@ export class Recorder {
     const op: Op = { index: this.log.length, time: this.clock.now(), process: fields.process, type: fields.type, f: fields.f };
     if (fields.value !== undefined) op.value = fields.value;
     if (fields.error !== undefined) op.error = fields.error;
+    if (fields.node !== undefined) op.node = fields.node;
     if (this.run !== undefined) op.run = this.run;
     this.log.push(op);
     for (const sink of this.sinks) sink(op);

@@ -47,6 +47,7 @@ export const opSchema = z
     value: z.unknown().optional(),
     error: z.string().optional(),
     run: z.string().optional().describe("Run id when one file holds several runs"),
+    node: z.string().min(1).optional().describe("On completions: the broker node that served the op, where the client tells (RabbitMQ: the cluster node the connection reached; Kafka: the partition leader's broker id)"),
   })
   .describe("One line of history.jsonl");
 

@@ -103,6 +103,8 @@ async function runProducer(plan: ProducerPlan, driver: Driver, recorder: Recorde
       clock,
       // Where the broker stored each message, when the driver says (Kafka: partition and offset).
       completion: (stored) => (stored ? { ...value, messages: value.messages.map((m, i) => (stored[i] ? { ...m, partition: stored[i].partition, offset: stored[i].offset } : m)) } : value),
+      // The node that served it, where the client tells: the one that acknowledged the first message, else the client's.
+      node: (stored) => (stored ? stored[0]?.node : undefined) ?? producer.node?.(),
     });
     if (outcome.type !== "fail") claims?.noteSent(value.messages);
     if (outcome.type === "info") {
@@ -168,7 +170,7 @@ async function runConsumer(plan: ConsumerPlan, driver: Driver, recorder: Recorde
       "receive",
       { source: plan.source, mode: plan.mode },
       () => consumer.receive(plan.batch, RECEIVE_WAIT_MS),
-      { clock, completion: (deliveries) => ({ source: plan.source, mode: plan.mode, deliveries }) },
+      { clock, completion: (deliveries) => ({ source: plan.source, mode: plan.mode, deliveries }), node: () => consumer.node?.() },
     );
     if (got.type !== "ok") {
       // The client may be broken (connection reset, channel closed): continue on a fresh one.
@@ -243,7 +245,7 @@ async function handle(
   // A broker that cannot carry a dead-letter reason (RabbitMQ's reject) gets none, so no reason is claimed.
   const reason = action.kind === "dead-letter" && capabilities.has("dead-letter-reason") ? action.reason : undefined;
   const value = { outcome, id: delivery.id, entity: delivery.entity, lockToken: delivery.lockToken, ...(reason ? { reason } : {}) };
-  const settled = await recordOp(recorder, process, "settle", value, () => consumer.settle(delivery, outcome, reason ? { reason } : undefined), { clock });
+  const settled = await recordOp(recorder, process, "settle", value, () => consumer.settle(delivery, outcome, reason ? { reason } : undefined), { clock, node: () => consumer.node?.() });
   return settled.type === "ok" ? outcome : undefined;
 }
 

@@ -24,19 +24,19 @@ export async function recordOp<T>(
   f: OpF,
   value: unknown,
   run: () => Promise<T>,
-  options: { clock: Clock; timeoutMs?: number; completion?: (result: T) => unknown } ,
+  options: { clock: Clock; timeoutMs?: number; completion?: (result: T) => unknown; node?: (result?: T) => string | undefined },
 ): Promise<OpOutcome<T>> {
   const pending = recorder.invoke(process.current, f, value);
   try {
     const result = await withTimeout(run(), options.clock, options.timeoutMs ?? DEFAULT_OP_TIMEOUT_MS);
-    recorder.complete(pending, "ok", options.completion ? options.completion(result) : value);
+    recorder.complete(pending, "ok", options.completion ? options.completion(result) : value, undefined, options.node?.(result));
     return { type: "ok", result };
   } catch (error) {
     if (error instanceof DefiniteFailure) {
-      recorder.complete(pending, "fail", value, describeError(error));
+      recorder.complete(pending, "fail", value, describeError(error), options.node?.());
       return { type: "fail", error };
     }
-    recorder.complete(pending, "info", value, describeError(error));
+    recorder.complete(pending, "info", value, describeError(error), options.node?.());
     process.renew();
     return { type: "info", error };
   }

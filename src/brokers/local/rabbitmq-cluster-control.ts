@@ -75,9 +75,12 @@ export function rabbitMqClusterControl(state: RabbitMqClusterState, persist: () 
         return true;
       };
       if (await waitUntil(merged, 20_000, 500)) return;
-      // Still split (cluster_partition_handling = ignore): restart the nodes the first node calls partitioned.
+      // Still split (cluster_partition_handling = ignore): as RabbitMQ's docs tell an operator, keep the
+      // side to trust (the larger one, as seen from the first node) and restart the nodes of the other.
       const view = await apis[0]!.nodes().catch(() => []);
-      const losers = new Set(view.flatMap((x) => (x.name === state.nodes[0]!.name ? x.partitions : [])));
+      const apart = new Set(view.flatMap((x) => (x.name === state.nodes[0]!.name ? x.partitions : [])));
+      const withFirst = state.nodes.map((x) => x.name).filter((name) => !apart.has(name));
+      const losers = apart.size <= withFirst.length ? apart : new Set(withFirst);
       for (const [i, node] of state.nodes.entries()) {
         if (!losers.has(node.name)) continue;
         await this.shutdown(i);

@@ -24,18 +24,16 @@ export function connectAmqp(url: string): Promise<ChannelModel> {
   });
 }
 
-let nextNode = 0;
-
 /**
- * Connect to one node of a cluster: each call starts at the next node (clients spread over the
- * cluster, as an application's would) and fails over to the others if that one does not answer.
+ * Connect to one node of a cluster, starting at node `start` (mod the node count) and failing over
+ * to the next ones if it does not answer. Returns the connection and the index of the node it reached.
  */
-export async function connectAnyNode(urls: readonly string[]): Promise<ChannelModel> {
-  const start = nextNode++;
+export async function connectAnyNode(urls: readonly string[], start: number): Promise<{ connection: ChannelModel; node: number }> {
   let last: unknown;
   for (let k = 0; k < urls.length; k++) {
+    const node = (((start + k) % urls.length) + urls.length) % urls.length;
     try {
-      return await connectAmqp(urls[(start + k) % urls.length]!);
+      return { connection: await connectAmqp(urls[node]!), node };
     } catch (err) {
       last = err;
     }

@@ -37,10 +37,16 @@ export class AmqpConsumer implements Consumer {
     private readonly entity: string,
     private readonly options: ConsumerOptions,
     private readonly quorum: boolean,
+    /** The cluster node the connection reached, when on a cluster. */
+    private readonly nodeName?: string,
   ) {
     channel.on("error", (err: Error) => (this.closedBy = err.message));
     channel.on("close", () => (this.closedBy ??= "channel closed"));
     connection.on("error", () => {});
+  }
+
+  node(): string | undefined {
+    return this.nodeName;
   }
 
   async receive(max: number, waitMs: number): Promise<Delivery[]> {

@@ -11,14 +11,19 @@ import { closeWithin } from "./close.js";
 import { connectAmqp, connectAnyNode } from "./connect.js";
 import { AmqpConsumer, toDelivery } from "./consumer.js";
 import { AmqpNames } from "./names.js";
+import { type ClientRole, type ClusterClients, placement } from "./placement.js";
 
 /** Settings read from an amqp:// URL's query (removed before amqplib sees the URL). */
 export interface AmqpSettings {
   /** Connection URL for amqplib (may hold credentials: never print it). */
   url: string;
   queueType: "quorum" | "classic";
-  /** Every node of a cluster (URLs like `url`): each connection goes to the next, failing over. */
+  /** Every node of a cluster (URLs like `url`): clients are placed on them (placement.ts), failing over. */
   nodes?: readonly string[];
+  /** The cluster's node names, in the order of `nodes` (recorded as the node serving each op). */
+  nodeNames?: readonly string[];
+  /** The environment's record of open connections per node (its nemesis reads it). */
+  clients?: ClusterClients;
 }
 
 /** A plan's native RabbitMQ queue settings (EntitySpec.native). */
@@ -28,9 +33,10 @@ interface PlanQueue {
   arguments?: Record<string, unknown>;
 }
 
-/** Open a connection to the broker, or to the next node of a cluster. */
-function open(settings: AmqpSettings): Promise<ChannelModel> {
-  return settings.nodes?.length ? connectAnyNode(settings.nodes) : connectAmqp(settings.url);
+/** An open connection and, on a cluster, the name of the node it reached. */
+interface Opened {
+  connection: ChannelModel;
+  node?: string;
 }
 
 /** What RabbitMQ 3.10 offers through AMQP 0-9-1; quorum queues add counting and delivery limits. */
@@ -58,13 +64,24 @@ export class AmqpDriver implements Driver {
 
   /** Set when the admin connection dropped (a network fault): the next use opens a new one. */
   private adminLost = false;
+  /** Connections opened so far per role: the k-th client of a role is placed by placement(). */
+  private readonly placed: Record<ClientRole, number> = { admin: 0, producer: 0, consumer: 0 };
 
-  private constructor(
-    private admin: ChannelModel,
-    private readonly settings: AmqpSettings,
-  ) {
+  private constructor(private readonly settings: AmqpSettings) {
     this.capabilities = amqpCapabilities(settings.queueType);
-    this.watch(admin);
+  }
+
+  private admin!: ChannelModel;
+
+  /** Open a connection to the broker, or to a cluster node chosen by placement() (failing over to the next). */
+  private async open(role: ClientRole): Promise<Opened> {
+    const { nodes, nodeNames, clients } = this.settings;
+    if (!nodes?.length) return { connection: await connectAmqp(this.settings.url) };
+    const ordinal = this.placed[role]++;
+    const { connection, node } = await connectAnyNode(nodes, placement(role, ordinal, nodes.length));
+    if (clients) connection.on("close", clients.opened(role, ordinal, node));
+    const name = nodeNames?.[node];
+    return name === undefined ? { connection } : { connection, node: name };
   }
 
   private watch(connection: ChannelModel): void {
@@ -77,7 +94,7 @@ export class AmqpDriver implements Driver {
   /** The admin connection, reopened if a fault closed it. */
   private async adminConnection(): Promise<ChannelModel> {
     if (this.adminLost) {
-      this.admin = await open(this.settings);
+      this.admin = (await this.open("admin")).connection;
       this.adminLost = false;
       this.watch(this.admin);
     }
@@ -85,7 +102,10 @@ export class AmqpDriver implements Driver {
   }
 
   static async connect(settings: AmqpSettings): Promise<AmqpDriver> {
-    return new AmqpDriver(await open(settings), settings);
+    const driver = new AmqpDriver(settings);
+    driver.admin = (await driver.open("admin")).connection;
+    driver.watch(driver.admin);
+    return driver;
   }
 
   async provision(entities: readonly EntitySpec[]): Promise<void> {
@@ -113,7 +133,7 @@ export class AmqpDriver implements Driver {
 
   /** A producer is its own connection, as in an application: a fault that kills it kills only it. */
   async producer(): Promise<Producer> {
-    const connection = await open(this.settings);
+    const { connection, node } = await this.open("producer");
     connection.on("error", () => {});
     const ch = await connection.createConfirmChannel().catch(async (err: unknown) => {
       await connection.close().catch(() => {});
@@ -142,6 +162,7 @@ export class AmqpDriver implements Driver {
         }
         if (returned !== undefined) throw new DefiniteFailure(`message ${returned} was unroutable (312 NO_ROUTE)`, "unroutable");
       },
+      node: () => node,
       close: async () => {
         await closeWithin(ch.close());
         await closeWithin(connection.close());
@@ -150,9 +171,9 @@ export class AmqpDriver implements Driver {
   }
 
   async consumer(source: string, options: ConsumerOptions): Promise<Consumer> {
-    const connection = await open(this.settings);
+    const { connection, node } = await this.open("consumer");
     const channel = await connection.createChannel();
-    return new AmqpConsumer(connection, channel, this.names.queue(source), source, options, this.quorumAt(source));
+    return new AmqpConsumer(connection, channel, this.names.queue(source), source, options, this.quorumAt(source), node);
   }
 
   async drain(source: string, options: DrainOptions): Promise<Delivery[]> {

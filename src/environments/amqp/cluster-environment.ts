@@ -7,12 +7,14 @@ import { readState, writeState } from "../../brokers/local/state.js";
 import { CLUSTER_FAULTS, clusterFaults } from "../../faults/cluster-faults.js";
 import { clusterProtocolFaults, combineInjectors } from "../../faults/protocol/faults.js";
 import { AmqpDriver, type AmqpSettings } from "../../drivers/amqp/driver.js";
+import { ClusterClients } from "../../drivers/amqp/placement.js";
 
 const CLUSTER_ONLY: readonly string[] = [...PARTITION_FAULTS, ...LEADER_FAULTS];
 
 /**
  * When the URL names a node of the cluster `gauntlet brokers up rabbitmq --nodes N` started, the
- * run gets the whole cluster: clients spread over every node (failing over), and the cluster's
+ * run gets the whole cluster: clients placed on the nodes (placement.ts, failing over), each op
+ * recording the node that served it, and the cluster's
  * faults (partitions, node and leader faults), and AMQP protocol faults through a protocol proxy
  * in front of each node. Returns undefined for any other URL, after
  * refusing cluster-only faults there.
@@ -39,7 +41,11 @@ export async function startAmqpClusterEnvironment(redacted: string, url: URL, se
     u.port = port!;
     return u.toString();
   });
-  const nemesis = faults.some((f) => CLUSTER_FAULTS.includes(f)) ? clusterFaults(rabbitMqClusterControl(state, () => writeState("rabbitmq-cluster", state))) : undefined;
+  // Which node serves which client (placement.ts): recorded on each op, and what partition-producer-node isolates.
+  const clients = new ClusterClients();
+  const nodeNames = state.nodes.map((n) => n.name);
+  const control = () => Object.assign(rabbitMqClusterControl(state, () => writeState("rabbitmq-cluster", state)), { producerNode: () => clients.producerNode() });
+  const nemesis = faults.some((f) => CLUSTER_FAULTS.includes(f)) ? clusterFaults(control()) : undefined;
   const injector = nemesis && proxied ? combineInjectors(nemesis, proxied.injector) : (nemesis ?? proxied?.injector);
   const stop = async () => {
     await injector?.healAll().catch(() => {});
@@ -47,7 +53,7 @@ export async function startAmqpClusterEnvironment(redacted: string, url: URL, se
   };
   return {
     url: redacted,
-    connect: async (): Promise<Driver> => AmqpDriver.connect({ ...settings, nodes }),
+    connect: async (): Promise<Driver> => AmqpDriver.connect({ ...settings, nodes, nodeNames, clients }),
     ...(injector ? { faults: injector } : {}),
     stop,
     [Symbol.asyncDispose]: stop,
