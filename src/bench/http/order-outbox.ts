@@ -118,18 +118,23 @@ export class OrderOutbox {
     }
   }
 
-  /** Start `count` relays (relay-1 … relay-N), each looping passes until stopRelays(). */
-  startRelays(count: number, publish: (event: OutboxEvent) => Promise<void>, onError: (err: unknown) => void): void {
+  /**
+   * Start `count` relays (relay-1 … relay-N), each looping passes until stopRelays(). A pass is
+   * named `relay-I pass P` in what it publishes; a pass that failed (a publish rejected or timed
+   * out, a database error) rolled its marks back, so what it did publish goes out again: `onError`
+   * gets its name, as the checker's crashed relay.
+   */
+  startRelays(count: number, publish: (event: OutboxEvent) => Promise<void>, onError: (pass: string, err: unknown) => void): void {
     for (let i = 1; i <= count; i++) {
-      const name = `relay-${i}`;
       this.relays.push(
         (async () => {
-          while (!this.stopping) {
+          for (let pass = 1; !this.stopping; pass++) {
+            const name = `relay-${i} pass ${pass}`;
             let n = 0;
             try {
               n = await this.relayPass(name, publish);
             } catch (err) {
-              if (!this.stopping) onError(err);
+              onError(name, err);
             }
             if (n === 0 && !this.stopping) await new Promise((r) => setTimeout(r, RELAY_IDLE_MS));
           }

@@ -78,8 +78,8 @@ export interface OrderService {
   readonly placed: () => number;
   /** "outbox" when orders go through the transactional outbox. */
   readonly mode: "direct" | "outbox";
-  /** Relay passes that failed (a broker or database error; the rows stay pending and are retried). */
-  readonly relayErrors: () => number;
+  /** Relay passes that failed (a broker or database error; the rows stay pending and are retried), by name. */
+  readonly failedRelayPasses: () => string[];
   /** Stop accepting connections, wait for requests in progress, close the client if the service opened it. */
   stop(): Promise<void>;
 }
@@ -97,7 +97,7 @@ export interface OrderPlaced {
   timestamp: string;
   /** The request's x-request-id, when it had one. */
   correlationId?: string;
-  /** Outbox mode: the relay that published this copy (relay-1 …), for diagnosing duplicates. */
+  /** Outbox mode: the relay pass that published this copy (`relay-1 pass 3`), for diagnosing duplicates. */
   publishedBy?: string;
   payload: { orderId: string; customerId: string; items: OrderItem[]; total: number };
 }
@@ -138,7 +138,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
   const owned = !options.client;
   const client = options.client ?? (await openBenchClient(options.broker!));
   let outbox: OrderOutbox | undefined;
-  let relayErrors = 0;
+  const failedRelayPasses: string[] = [];
   if (options.outbox) {
     outbox = new OrderOutbox(options.outbox.url, options.outbox.defect);
     try {
@@ -239,7 +239,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     throw err;
   });
   const { port } = server.address() as AddressInfo;
-  outbox?.startRelays(options.outbox?.relays ?? 2, publish, () => relayErrors++);
+  outbox?.startRelays(options.outbox?.relays ?? 2, publish, (pass) => failedRelayPasses.push(pass));
 
   let stopping: Promise<void> | undefined;
   return {
@@ -247,7 +247,7 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     client,
     placed: () => placed,
     mode: outbox ? "outbox" : "direct",
-    relayErrors: () => relayErrors,
+    failedRelayPasses: () => [...failedRelayPasses],
     stop: () =>
       (stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

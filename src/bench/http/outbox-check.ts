@@ -4,7 +4,8 @@
  * bench consumed (each naming the relay that published it). The properties are certify's
  * (src/certify/outbox/check.ts): every committed order's event published at least once, no event for
  * a rolled-back (or never committed) order, no duplicate no crash explains (the bench crashes no
- * relay, so any duplicate publish is unexplained). Order per aggregate is not claimed. On top, the
+ * relay; a relay pass that failed — a publish rejected or timed out — counts as crashed, since its
+ * marks rolled back and its rows go out again). Order per aggregate is not claimed. On top, the
  * HTTP answers must agree with the database: a 201 order is committed, a 402 (declined) one is not.
  */
 import { type OutboxOutcome, type OutboxViolation, checkOutbox } from "../../certify/outbox/check.js";
@@ -23,7 +24,7 @@ export interface OutboxBenchResult {
   published: number;
   /** Outbox rows still unpublished after the relays drained. */
   pendingRows: number;
-  /** Relay passes that failed (retried; reported, not judged). */
+  /** Relay passes that failed (their rows were retried; a duplicate they published is explained, as a crashed relay's). */
   relayErrors: number;
   /** Violations by kind (certify's names, plus the HTTP/database disagreements). */
   violations: Record<string, number>;
@@ -39,7 +40,7 @@ export function checkOrderOutbox(
   db: { committed: { id: string; aggregate: string }[]; pendingRows: number },
   requests: Iterable<RequestOutcome>,
   events: readonly (ConsumedEvent & { publishedBy?: string })[],
-  info: { database: string; relays: number; relayErrors: number },
+  info: { database: string; relays: number; failedRelayPasses: readonly string[] },
 ): OutboxBenchResult {
   const committedIds = new Set(db.committed.map((c) => c.id));
   const rolledBack: string[] = [];
@@ -56,7 +57,7 @@ export function checkOrderOutbox(
     committed: db.committed,
     rolledBack,
     published: events.filter((e) => e.orderId !== undefined).map((e) => ({ orderId: e.orderId!, by: e.publishedBy ?? "an unnamed publisher" })),
-    crashed: [],
+    crashed: [...info.failedRelayPasses],
   };
   const all: OutboxBenchViolation[] = [...checkOutbox(outcome, { orderPerAggregate: false }), ...extra];
   const violations: Record<string, number> = {};
@@ -69,7 +70,7 @@ export function checkOrderOutbox(
     rolledBack: rolledBack.length,
     published: outcome.published.length,
     pendingRows: db.pendingRows,
-    relayErrors: info.relayErrors,
+    relayErrors: info.failedRelayPasses.length,
     violations,
     examples: all.slice(0, EXAMPLES).map((v) => `${v.kind}: ${v.detail}`),
   };

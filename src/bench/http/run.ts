@@ -104,7 +104,7 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Omit<HttpBenchR
           await readOrderOutbox(dbUrl!),
           [...recorded.requests].map(([requestId, q]) => ({ requestId, ...(q.status !== undefined ? { status: q.status } : {}), ...(q.orderId !== undefined ? { orderId: q.orderId } : {}) })),
           recorded.received,
-          { database: node ? `private PostgreSQL 15 (port ${node.port})` : redact(dbUrl!), relays: o.outbox.relays, relayErrors: service.relayErrors() },
+          { database: node ? `private PostgreSQL 15 (port ${node.port})` : redact(dbUrl!), relays: o.outbox.relays, failedRelayPasses: service.failedRelayPasses() },
         )
       : undefined;
     const summary = summarizeHttpBench({
