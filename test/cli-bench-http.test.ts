@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import puppeteer from "puppeteer-core";
 import { describe, expect, it } from "vitest";
+import { POSTGRES_INSTALL, postgresInstalled } from "../src/brokers/local/postgres-node.js";
 import { requireBroker, usePrivateRabbitMq } from "./broker-gate.js";
 import { gauntlet, tempDir } from "./cli-helpers.js";
 
@@ -60,6 +61,41 @@ describe("gauntlet bench http on memory://", () => {
     expect(gauntlet(["bench", "http", "--defect", "nope", "--out", out]).code).toBe(3);
     expect(gauntlet(["bench", "http", "--connections", "0", "--out", out]).code).toBe(3);
     expect(gauntlet(["bench", "http", "--bad-orders", "101", "--out", out]).code).toBe(3);
+  });
+});
+
+// Issue 16: the order service's outbox mode, on the embedded broker and a real private PostgreSQL.
+describe("gauntlet bench http --outbox (memory:// and a private PostgreSQL)", () => {
+  if (!requireBroker("PostgreSQL 15", postgresInstalled(), POSTGRES_INSTALL)) return;
+  const out = tempDir();
+
+  it("every committed order's event published, none for a declined (rolled-back) one; no Postgres left behind", () => {
+    const tmp = tempDir();
+    const r = gauntlet(["bench", "http", "--outbox", "--declined-orders", "10", "--duration", "1s", "--connections", "4", "--json", "--out", out], undefined, { TMPDIR: tmp });
+    expect(r.code, r.stderr).toBe(0);
+    const run = expectHealthyRun(r.stdout);
+    expect(run.service.mode).toBe("outbox");
+    expect(run.outbox).toMatchObject({ ok: true, relays: 2, pendingRows: 0, violations: {} });
+    expect(run.outbox.rolledBack).toBeGreaterThan(0);
+    expect(run.outbox.rolledBack).toBe(run.http.status["402"]);
+    expect(run.outbox.committed).toBeGreaterThanOrEqual(run.exactlyOnce.accepted);
+    expect(run.outbox.published).toBe(run.outbox.committed);
+    expect(readdirSync(tmp)).toEqual([]);
+  }, 60_000);
+
+  it("--defect no-lock-between-relays: two relays publish the same rows, exit 1 naming the duplicate", () => {
+    const r = gauntlet(["bench", "http", "--outbox", "--defect", "no-lock-between-relays", "--duration", "1s", "--connections", "4", "--out", out, "--no-progress"]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/outbox: FAILED — event published twice without a crash ×\d+/);
+    expect(r.stdout).toMatch(/was published by relay-[12] pass \d+ and relay-[12] pass \d+, none of which crashed/);
+  }, 60_000);
+
+  it("exits 3 for outbox options without --outbox, or a defect of the other mode", () => {
+    expect(gauntlet(["bench", "http", "--relays", "2", "--out", out]).stderr).toMatch(/--relays applies to the outbox mode only/);
+    const r = gauntlet(["bench", "http", "--outbox", "--defect", "duplicate-publish", "--out", out]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/"duplicate-publish" is a defect of the direct mode/);
+    expect(gauntlet(["bench", "http", "--outbox", "--db", "mysql://x", "--out", out]).code).toBe(3);
   });
 });
 

@@ -1,6 +1,9 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OrderService, orderTotal, startOrderService, validateOrder } from "../src/bench/http/order-service.js";
+import { POSTGRES_INSTALL, type StartedPostgresNode, postgresInstalled, startPostgresNode } from "../src/brokers/local/postgres-node.js";
 import { openBenchClient } from "../src/environments/start.js";
+import { requireBroker } from "./broker-gate.js";
 
 const post = (url: string, body: string, headers: Record<string, string> = {}) =>
   fetch(`${url}/orders`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
@@ -40,6 +43,15 @@ describe("fixtures/order-service on memory://", () => {
     expect(Date.parse((mine[0] as { timestamp: string }).timestamp)).toBeGreaterThan(0);
   });
 
+  it("declines a declined-… customer's payment: 402 with the orderId, nothing published", async () => {
+    const before = events.length;
+    const r = await post(service.url, JSON.stringify({ customerId: "declined-9", items: [{ sku: "s", qty: 1, price: 1 }] }));
+    expect(r.status).toBe(402);
+    expect(((await r.json()) as { orderId: string }).orderId).toMatch(/^ord-/);
+    await new Promise((res) => setTimeout(res, 20));
+    expect(events.length).toBe(before);
+  });
+
   it("answers 503 when the publish is not acknowledged in time", async () => {
     const client = await openBenchClient("memory://?latency-ms=200");
     const slow = await startOrderService({ client, publishTimeoutMs: 20 });
@@ -57,5 +69,58 @@ describe("fixtures/order-service on memory://", () => {
     expect(validateOrder(null)).toMatch(/JSON object/);
     expect(validateOrder({ customerId: "c", items: [{ sku: "s", qty: 1.5, price: 1 }] })).toMatch(/qty/);
     expect(orderTotal([{ sku: "a", qty: 3, price: 0.1 }])).toBe(0.3);
+  });
+});
+
+// Issue 16: the outbox mode, on a real private PostgreSQL.
+describe("fixtures/order-service in outbox mode (memory:// and a private PostgreSQL)", () => {
+  if (!requireBroker("PostgreSQL 15", postgresInstalled(), POSTGRES_INSTALL)) return;
+  let node: StartedPostgresNode;
+  let service: OrderService;
+  let db: pg.Client;
+  const events: { payload: { orderId: string }; publishedBy?: string }[] = [];
+  beforeAll(async () => {
+    node = await startPostgresNode();
+    service = await startOrderService({ broker: "memory://", outbox: { url: node.url, relays: 2 } });
+    await service.client.consume((p) => events.push(JSON.parse(p.toString("utf8"))));
+    db = new pg.Client({ connectionString: node.url });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db?.end();
+    await service?.stop();
+    await node?.stop();
+  });
+  const until = async (cond: () => boolean) => {
+    for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it("201 after the order and its outbox row committed; a relay publishes the event once and marks the row", async () => {
+    expect(service.mode).toBe("outbox");
+    const r = await post(service.url, JSON.stringify({ customerId: "cust-7", items: [{ sku: "s", qty: 2, price: 1.5 }] }), { "x-request-id": "req-7" });
+    expect(r.status).toBe(201);
+    const { orderId } = (await r.json()) as { orderId: string };
+    const order = await db.query("SELECT customer_id, total::float AS total, request_id FROM orders WHERE id = $1", [orderId]);
+    expect(order.rows).toEqual([{ customer_id: "cust-7", total: 3, request_id: "req-7" }]);
+    await until(() => events.some((e) => e.payload.orderId === orderId));
+    const mine = events.filter((e) => e.payload.orderId === orderId);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ eventType: "OrderPlaced", correlationId: "req-7", publishedBy: expect.stringMatching(/^relay-[12] pass \d+$/) });
+    // The mark commits after the publish was acked: poll for it.
+    const marked = () => db.query("SELECT published_at IS NOT NULL AS marked, published_by FROM outbox WHERE order_id = $1", [orderId]);
+    let row = await marked();
+    for (let i = 0; i < 100 && row.rows[0]?.marked !== true; i++) row = await new Promise((res) => setTimeout(res, 10)).then(marked);
+    expect(row.rows).toEqual([{ marked: true, published_by: mine[0]!.publishedBy }]);
+  });
+
+  it("a declined payment rolls the transaction back: 402, no order row, no outbox row, no event", async () => {
+    const r = await post(service.url, JSON.stringify({ customerId: "declined-1", items: [{ sku: "s", qty: 1, price: 1 }] }));
+    expect(r.status).toBe(402);
+    const { orderId } = (await r.json()) as { orderId: string };
+    expect(orderId).toMatch(/^ord-/);
+    expect((await db.query("SELECT 1 FROM orders WHERE id = $1", [orderId])).rowCount).toBe(0);
+    expect((await db.query("SELECT 1 FROM outbox WHERE order_id = $1", [orderId])).rowCount).toBe(0);
+    await new Promise((res) => setTimeout(res, 100));
+    expect(events.filter((e) => e.payload.orderId === orderId)).toEqual([]);
   });
 });

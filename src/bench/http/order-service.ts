@@ -18,6 +18,14 @@
  *
  *   node dist/fixtures/order-service/server.js --broker memory:// --port 3000 [--print-events] [--defect duplicate-publish]
  *
+ * Payment: a customer whose id starts with `declined-` is declined: 402 {"error": …, "orderId"}, and
+ * no event may exist for the order (the bench's --declined-orders sends such customers).
+ *
+ * Outbox mode (`outbox: { url }`, order-outbox.ts): the order row and its OrderPlaced outbox row are
+ * written in one PostgreSQL transaction (a decline rolls it back), 201 after the COMMIT, and relays
+ * publish the outbox rows to the broker and mark them: the event is not yet published when 201
+ * leaves, but it will be, at least once, even if the broker is down at that moment.
+ *
  * Defects (deliberate bugs, for showing that `gauntlet bench http` catches them), every 10th order:
  *   duplicate-publish   publishes the event twice (a naive retry after the ack)     → "duplicated"
  *   skip-publish        answers 201 without publishing                             → "missing"
@@ -28,6 +36,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from "node:net";
 import type { BenchClient } from "../../core/bench-client.js";
 import { openBenchClient } from "../../environments/start.js";
+import { type OutboxDefect, OrderOutbox, isOutboxDefect } from "./order-outbox.js";
 
 export const ORDER_SERVICE_DEFECTS = {
   "duplicate-publish": "every 10th order's OrderPlaced event is published twice (201 once): the bench reports it duplicated",
@@ -52,6 +61,13 @@ export interface OrderServiceOptions {
   defect?: OrderServiceDefect;
   /** Publish acknowledgement timeout before answering 503 (default 5 s). */
   publishTimeoutMs?: number;
+  /**
+   * Outbox mode: a PostgreSQL URL of a throwaway database (the service drops and creates its
+   * tables `orders` and `outbox`), the number of relays (default 2) and an outbox defect.
+   */
+  outbox?: { url: string; relays?: number; defect?: OutboxDefect };
+  /** How long stop() lets the relays publish what is pending (default 10 s). */
+  relayDrainMs?: number;
 }
 
 export interface OrderService {
@@ -60,6 +76,10 @@ export interface OrderService {
   readonly client: BenchClient;
   /** Orders accepted (201) so far. */
   readonly placed: () => number;
+  /** "outbox" when orders go through the transactional outbox. */
+  readonly mode: "direct" | "outbox";
+  /** Relay passes that failed (a broker or database error; the rows stay pending and are retried), by name. */
+  readonly failedRelayPasses: () => string[];
   /** Stop accepting connections, wait for requests in progress, close the client if the service opened it. */
   stop(): Promise<void>;
 }
@@ -77,11 +97,15 @@ export interface OrderPlaced {
   timestamp: string;
   /** The request's x-request-id, when it had one. */
   correlationId?: string;
+  /** Outbox mode: the relay pass that published this copy (`relay-1 pass 3`), for diagnosing duplicates. */
+  publishedBy?: string;
   payload: { orderId: string; customerId: string; items: OrderItem[]; total: number };
 }
 
 const MAX_BODY = 64 * 1024;
 const DEFECT_EVERY = 10;
+/** Customers whose payment the sample service declines. */
+export const DECLINED_CUSTOMER_PREFIX = "declined-";
 
 /** A bad order's reason, or the order. */
 export function validateOrder(body: unknown): { customerId: string; items: OrderItem[] } | string {
@@ -109,15 +133,29 @@ export function orderTotal(items: readonly OrderItem[]): number {
 export async function startOrderService(options: OrderServiceOptions): Promise<OrderService> {
   if (!options.client && !options.broker) throw new Error("startOrderService: give a broker URL or a bench client");
   if (options.defect !== undefined && !isOrderServiceDefect(options.defect)) throw new Error(`startOrderService: unknown defect "${String(options.defect)}"`);
+  if (options.outbox?.defect !== undefined && !isOutboxDefect(options.outbox.defect)) throw new Error(`startOrderService: unknown outbox defect "${String(options.outbox.defect)}"`);
+  if (options.outbox && options.defect !== undefined) throw new Error("startOrderService: the direct-publish defects do not apply in outbox mode (give outbox.defect)");
   const owned = !options.client;
   const client = options.client ?? (await openBenchClient(options.broker!));
+  let outbox: OrderOutbox | undefined;
+  const failedRelayPasses: string[] = [];
+  if (options.outbox) {
+    outbox = new OrderOutbox(options.outbox.url, options.outbox.defect);
+    try {
+      await outbox.reset();
+    } catch (err) {
+      await outbox.close();
+      if (owned) await client.close().catch(() => {});
+      throw err;
+    }
+  }
   const publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
   const prefix = `ord-${randomBytes(3).toString("hex")}-`;
   let seq = 0;
   let placed = 0;
   const inProgress = new Set<Promise<void>>();
 
-  const publish = (event: OrderPlaced): Promise<void> => {
+  const publish = (event: { payload: { orderId: string } }): Promise<void> => {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no broker ack within ${publishTimeoutMs} ms`)), publishTimeoutMs);
@@ -152,6 +190,19 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
       ...(requestId !== undefined ? { correlationId: requestId } : {}),
       payload: { orderId, customerId: order.customerId, items: order.items, total },
     });
+    const declined = order.customerId.startsWith(DECLINED_CUSTOMER_PREFIX);
+    if (outbox) {
+      let committed: boolean;
+      try {
+        committed = await outbox.placeOrder(event(), total, order.items, requestId, () => !declined, publish);
+      } catch (err) {
+        return reply(res, 503, { error: `could not store the order: ${(err as Error).message}`, orderId });
+      }
+      if (!committed) return reply(res, 402, { error: "payment declined: the order's transaction was rolled back", orderId });
+      placed++;
+      return reply(res, 201, { orderId, total });
+    }
+    if (declined) return reply(res, 402, { error: "payment declined: the order was not placed", orderId });
     const defective = options.defect !== undefined && n % DEFECT_EVERY === 0;
     try {
       if (!(defective && options.defect === "skip-publish")) await publish(event());
@@ -183,16 +234,20 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   }).catch(async (err: unknown) => {
+    await outbox?.close();
     if (owned) await client.close().catch(() => {});
     throw err;
   });
   const { port } = server.address() as AddressInfo;
+  outbox?.startRelays(options.outbox?.relays ?? 2, publish, (pass) => failedRelayPasses.push(pass));
 
   let stopping: Promise<void> | undefined;
   return {
     url: `http://${options.host ?? "127.0.0.1"}:${port}`,
     client,
     placed: () => placed,
+    mode: outbox ? "outbox" : "direct",
+    failedRelayPasses: () => [...failedRelayPasses],
     stop: () =>
       (stopping ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -200,6 +255,10 @@ export async function startOrderService(options: OrderServiceOptions): Promise<O
         await Promise.allSettled([...inProgress]);
         server.closeAllConnections();
         await closed;
+        if (outbox) {
+          await outbox.stopRelays(options.relayDrainMs ?? 10_000);
+          await outbox.close();
+        }
         if (owned) await client.close();
       })()),
   };

@@ -14,6 +14,8 @@ export interface TrackedRequest {
 /** One consumed event, with the time it arrived. */
 export interface ReceivedEvent extends ConsumedEvent {
   recvNs: number;
+  /** Outbox mode: the relay that published it. */
+  publishedBy?: string;
 }
 
 /**
@@ -49,7 +51,7 @@ export class HttpLoadRecorder {
   onEvent(payload: Buffer): void {
     const recvNs = nowNs();
     this.lastEventNs = recvNs;
-    let e: { eventType?: unknown; correlationId?: unknown; payload?: { orderId?: unknown } } = {};
+    let e: { eventType?: unknown; correlationId?: unknown; publishedBy?: unknown; payload?: { orderId?: unknown } } = {};
     try {
       e = JSON.parse(payload.toString("utf8")) as typeof e;
     } catch {
@@ -57,7 +59,8 @@ export class HttpLoadRecorder {
     }
     const orderId = e.eventType === "OrderPlaced" && typeof e.payload?.orderId === "string" ? e.payload.orderId : undefined;
     const requestId = typeof e.correlationId === "string" ? e.correlationId : undefined;
-    this.received.push({ recvNs, ...(orderId !== undefined ? { orderId } : {}), ...(requestId !== undefined ? { requestId } : {}) });
+    const publishedBy = typeof e.publishedBy === "string" ? e.publishedBy : undefined;
+    this.received.push({ recvNs, ...(orderId !== undefined ? { orderId } : {}), ...(requestId !== undefined ? { requestId } : {}), ...(publishedBy !== undefined ? { publishedBy } : {}) });
     if (orderId !== undefined) this.eventOrders.set(orderId, (this.eventOrders.get(orderId) ?? 0) + 1);
     this.bucket(recvNs).consumed++;
   }

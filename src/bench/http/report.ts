@@ -13,6 +13,7 @@ export const HTTP_FLAG_TEXT: Record<HttpFlag, string> = {
   "below-target-rate": "completed requests below 95 % of --rate",
   errors: "connection errors or timeouts (their requests got no response)",
   "not-exactly-once": "a 2xx order without exactly one OrderPlaced event, or an event for a non-2xx order",
+  "outbox-violation": "the database and the broker's history disagree: a committed order's event lost, an event for a rolled-back order, or an event published twice",
 };
 
 const version = (run: HttpBenchRun) => [run.versions.broker, run.versions.brokerVersion].filter(Boolean).join(" ") || "broker version unknown";
@@ -22,6 +23,15 @@ function exactlyOnceLine(run: HttpBenchRun): string {
   if (x.ok) return `exactly-once: OK — each of ${x.accepted.toLocaleString("en-US")} 2xx orders produced exactly one OrderPlaced event; none for the ${x.rejected.toLocaleString("en-US")} non-2xx orders`;
   const parts = [`missing ${x.missing}`, `duplicated ${x.duplicated}${x.extraEvents ? ` (${x.extraEvents} extra events)` : ""}`, `unexpected ${x.unexpected}`];
   return `exactly-once: FAILED — ${parts.join(", ")}`;
+}
+
+/** Outbox mode's verdict, one line, and its examples. */
+export function outboxLines(run: HttpBenchRun): string[] {
+  const x = run.outbox;
+  if (!x) return [];
+  const counts = `${x.committed.toLocaleString("en-US")} committed orders, ${x.rolledBack.toLocaleString("en-US")} rolled back (402), ${x.published.toLocaleString("en-US")} events, ${x.pendingRows} rows left unpublished, ${x.relays} relay${x.relays === 1 ? "" : "s"}${x.relayErrors ? `, ${x.relayErrors} failed relay passes (retried)` : ""}; ${x.database}`;
+  if (x.ok) return [`outbox: OK — every committed order's event published, none for a rolled-back order, no duplicate (${counts})`];
+  return [`outbox: FAILED — ${Object.entries(x.violations).map(([k, n]) => `${k} ×${n}`).join(", ")} (${counts})`, ...x.examples.map((e) => `  ${e}`)];
 }
 
 function examples(run: HttpBenchRun): string[] {
@@ -39,7 +49,7 @@ export function formatHttpText(run: HttpBenchRun): string {
   const x = run.exactlyOnce;
   const out = [
     `gauntlet bench http — ${run.service.endpoint} of ${run.service.name}${run.service.defect ? ` (defect ${run.service.defect})` : ""} → ${run.broker} (${version(run)}; ${run.versions.client}${run.versions.clientVersion ? ` ${run.versions.clientVersion}` : ""})`,
-    `autocannon ${run.versions.autocannon ?? ""}: ${s.connections} connections, ${s.durationMs / 1000} s, ${s.rate === undefined ? "max rate (each connection sends on the previous response)" : `overallRate ${rate(s.rate)} req/s`}${s.badOrdersPercent ? `, ${s.badOrdersPercent} % invalid orders` : ""}; host ${run.host.cpus} × ${run.host.cpuModel}, Node ${run.host.node}`,
+    `autocannon ${run.versions.autocannon ?? ""}: ${s.connections} connections, ${s.durationMs / 1000} s, ${s.rate === undefined ? "max rate (each connection sends on the previous response)" : `overallRate ${rate(s.rate)} req/s`}${s.badOrdersPercent ? `, ${s.badOrdersPercent} % invalid orders` : ""}${s.declinedOrdersPercent ? `, ${s.declinedOrdersPercent} % declined` : ""}${run.service.mode === "outbox" ? ", transactional outbox" : ""}; host ${run.host.cpus} × ${run.host.cpuModel}, Node ${run.host.node}`,
     "",
     `requests        ${rate(run.http.requestsPerSec)} req/s — ${run.http.completed.toLocaleString("en-US")} answered of ${run.http.sent.toLocaleString("en-US")} sent: 2xx ${run.http.ok}, non-2xx ${run.http.non2xx} (${Object.entries(run.http.status).map(([k, v]) => `${k}: ${v}`).join(", ")}), errors ${run.http.errors}, timeouts ${run.http.timeouts}`,
     `HTTP latency    autocannon (ms): p50 ${a.p50}  p97.5 ${a.p97_5}  p99 ${a.p99}  avg ${a.average}  max ${a.max}${a.coordinatedOmissionCorrected ? "  (CO-corrected, 1 ms interval)" : ""}`,
@@ -48,8 +58,9 @@ export function formatHttpText(run: HttpBenchRun): string {
     `events          ${run.consumed.events.toLocaleString("en-US")} consumed (${rate(run.consumed.eventsPerSec)}/s)${run.consumed.drained ? "" : `; the consumer had not caught up ${run.consumed.drainMs} ms after the load`}${x.unansweredWithEvent ? `; ${x.unansweredWithEvent} for requests without a response (not judged)` : ""}`,
     exactlyOnceLine(run),
     ...examples(run),
+    ...outboxLines(run),
   ];
-  for (const f of run.flags) if (f !== "not-exactly-once") out.push(`WARNING ${f}: ${HTTP_FLAG_TEXT[f]}`);
+  for (const f of run.flags) if (f !== "not-exactly-once" && f !== "outbox-violation") out.push(`WARNING ${f}: ${HTTP_FLAG_TEXT[f]}`);
   out.push("", `report: ${run.reportDir}`);
   return out.join("\n");
 }
@@ -136,7 +147,10 @@ export function httpHtml(run: HttpBenchRun): string {
         .filter(([, l]) => l.length)
         .map(([k, l]) => ` ${h(k)}: <code>${h(l.join(", "))}</code>`)
         .join(";")}</div>`;
-  const warnings = run.flags.filter((f) => f !== "not-exactly-once").map((f) => `<div class="warn"><strong>${h(f)}</strong>: ${h(HTTP_FLAG_TEXT[f])}</div>`);
+  const outboxBox = run.outbox
+    ? `<div class="${run.outbox.ok ? "okbox" : "warn"}" id="outbox"><strong>Transactional outbox:</strong> ${h(outboxLines(run)[0]!.replace(/^outbox: /, ""))}${run.outbox.examples.length ? `<br><code>${h(run.outbox.examples.join("; "))}</code>` : ""}</div>`
+    : "";
+  const warnings = run.flags.filter((f) => f !== "not-exactly-once" && f !== "outbox-violation").map((f) => `<div class="warn"><strong>${h(f)}</strong>: ${h(HTTP_FLAG_TEXT[f])}</div>`);
   const data = { ...run, http: { ...run.http, latency: { ...run.http.latency, histogram: undefined }, autocannon: { ...a, histogram: undefined } }, e2e: { ...run.e2e, histogram: undefined } };
   return selfContainedPage({
     title: `Gauntlet bench http · ${run.broker} · ${run.runId}`,
@@ -146,7 +160,7 @@ export function httpHtml(run: HttpBenchRun): string {
     data: data,
     header: `<h1>HTTP ingress: ${h(run.service.endpoint)} → ${h(run.broker)}</h1>
 ${metaList([
-  ["service", `${run.service.name}${run.service.defect ? ` with defect ${run.service.defect}` : ""} (201 only after the broker acknowledged the OrderPlaced publish)`],
+  ["service", `${run.service.name}${run.service.defect ? ` with defect ${run.service.defect}` : ""} ${run.service.mode === "outbox" ? "(outbox mode: 201 after the order and its outbox row committed in one PostgreSQL transaction; relays publish)" : "(201 only after the broker acknowledged the OrderPlaced publish)"}`],
   ["broker", `${run.broker} — ${version(run)}${run.versions.note ? ` (${run.versions.note})` : ""}`],
   ["client", `${run.versions.client}${run.versions.clientVersion ? ` ${run.versions.clientVersion}` : ""}`],
   ["client settings", JSON.stringify(s.client)],
@@ -158,6 +172,7 @@ ${metaList([
   ["command", run.command],
 ])}`,
     main: `${verdict}
+${outboxBox}
 ${warnings.join("\n")}
 <h2>Figures</h2>
 ${htmlTable(

@@ -9,8 +9,12 @@ import { openBenchClient } from "../../environments/start.js";
 import { redact } from "../../environments/url.js";
 import { EventLoopMonitor } from "../measure/event-loop.js";
 import { NS_PER_MS, nowNs } from "../measure/time.js";
-import { isBadOrder, orderBody } from "./order-bodies.js";
+import { startPostgresNode } from "../../brokers/local/postgres-node.js";
+import { isBadOrder, isDeclinedOrder, orderBody } from "./order-bodies.js";
+import type { OutboxDefect } from "./order-outbox.js";
+import { readOrderOutbox } from "./order-outbox.js";
 import { type OrderServiceDefect, startOrderService } from "./order-service.js";
+import { checkOrderOutbox } from "./outbox-check.js";
 import { HttpLoadRecorder } from "./recorder.js";
 import { summarizeHttpBench } from "./summary.js";
 import type { HttpBenchRun } from "./types.js";
@@ -25,7 +29,14 @@ export interface HttpBenchOptions {
   rate?: number;
   /** Percentage of requests carrying an invalid order (400 expected, no event). */
   badOrdersPercent: number;
+  /** Percentage of valid orders from a customer whose payment is declined (402 expected, no event; in outbox mode the transaction is rolled back). */
+  declinedOrdersPercent?: number;
   defect?: OrderServiceDefect;
+  /**
+   * Outbox mode: the service writes each order and its outbox row in one transaction on a private
+   * PostgreSQL 15 (or `dbUrl`, a throwaway database) and `relays` relays publish the rows.
+   */
+  outbox?: { relays: number; dbUrl?: string; defect?: OutboxDefect };
   timeoutSeconds: number;
   /** How long to wait for the consumer after the load (default 10 s). */
   drainTimeoutMs?: number;
@@ -42,9 +53,18 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Omit<HttpBenchR
   const client = await openBenchClient(o.broker);
   const recorded = new HttpLoadRecorder();
   let service: Awaited<ReturnType<typeof startOrderService>> | undefined;
+  let node: Awaited<ReturnType<typeof startPostgresNode>> | undefined;
+  const declinedPercent = o.declinedOrdersPercent ?? 0;
   try {
     await client.consume((payload) => recorded.onEvent(payload));
-    service = await startOrderService({ client, port: 0, ...(o.defect ? { defect: o.defect } : {}) });
+    if (o.outbox && !o.outbox.dbUrl) node = await startPostgresNode();
+    const dbUrl = o.outbox ? (o.outbox.dbUrl ?? node!.url) : undefined;
+    service = await startOrderService({
+      client,
+      port: 0,
+      ...(o.defect ? { defect: o.defect } : {}),
+      ...(o.outbox ? { outbox: { url: dbUrl!, relays: o.outbox.relays, ...(o.outbox.defect ? { defect: o.outbox.defect } : {}) } } : {}),
+    });
     o.onStart?.(service.url);
     let n = 0;
     const request: import("autocannon").Request = {
@@ -53,7 +73,8 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Omit<HttpBenchR
       headers: { "content-type": "application/json" },
       setupRequest: (req) => {
         const id = `r${++n}`;
-        const body = orderBody(n, isBadOrder(n, o.badOrdersPercent));
+        const bad = isBadOrder(n, o.badOrdersPercent);
+        const body = orderBody(n, bad, !bad && isDeclinedOrder(n, declinedPercent));
         recorded.onSend(id);
         return { ...req, headers: { ...req.headers, "x-request-id": id }, body };
       },
@@ -78,7 +99,15 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Omit<HttpBenchR
     const { drainMs, drained } = await drainEvents(recorded, o.drainTimeoutMs ?? 10_000);
     const agg = autocannon.aggregateResult([raw], { url: service.url, connections: o.connections });
     const autocannonVersion = packageVersion("autocannon");
-    return summarizeHttpBench({
+    const outbox = o.outbox
+      ? checkOrderOutbox(
+          await readOrderOutbox(dbUrl!),
+          [...recorded.requests].map(([requestId, q]) => ({ requestId, ...(q.status !== undefined ? { status: q.status } : {}), ...(q.orderId !== undefined ? { orderId: q.orderId } : {}) })),
+          recorded.received,
+          { database: node ? `private PostgreSQL 15 (port ${node.port})` : redact(dbUrl!), relays: o.outbox.relays, failedRelayPasses: service.failedRelayPasses() },
+        )
+      : undefined;
+    const summary = summarizeHttpBench({
       recorded,
       autocannon: { durationSeconds: raw.duration, errors: raw.errors, timeouts: raw.timeouts, latency: agg.latency, histogram: raw.latencies },
       eventLoop: loop,
@@ -88,11 +117,23 @@ export async function runHttpBench(o: HttpBenchOptions): Promise<Omit<HttpBenchR
       broker: redact(o.broker),
       client: { family: client.family, environment: client.environment, settings: client.settings, versions: { ...client.versions(), ...(autocannonVersion ? { autocannon: autocannonVersion } : {}) } },
       serviceUrl: service.url,
-      settings: { connections: o.connections, durationMs: o.durationMs, ...(o.rate !== undefined ? { rate: o.rate } : {}), timeoutSeconds: o.timeoutSeconds, badOrdersPercent: o.badOrdersPercent, ...(o.defect ? { defect: o.defect } : {}) },
+      settings: {
+        connections: o.connections,
+        durationMs: o.durationMs,
+        ...(o.rate !== undefined ? { rate: o.rate } : {}),
+        timeoutSeconds: o.timeoutSeconds,
+        badOrdersPercent: o.badOrdersPercent,
+        ...(o.declinedOrdersPercent !== undefined ? { declinedOrdersPercent: o.declinedOrdersPercent } : {}),
+        ...(o.defect ? { defect: o.defect } : {}),
+        ...(o.outbox?.defect ? { defect: o.outbox.defect } : {}),
+      },
+      ...(outbox ? { outbox } : {}),
     });
+    return summary;
   } finally {
     await service?.stop().catch(() => {});
     await client.close().catch(() => {});
+    await node?.stop();
   }
 }
 

@@ -4,6 +4,7 @@ import { EVENT_LOOP_P99_LIMIT_MS } from "../measure/event-loop.js";
 import { LatencyRecorder } from "../measure/histogram.js";
 import { NS_PER_US } from "../measure/time.js";
 import { checkExactlyOnce } from "./exactly-once.js";
+import type { OutboxBenchResult } from "./outbox-check.js";
 import type { HttpLoadRecorder } from "./recorder.js";
 import type { AutocannonLatency, HttpBenchRun, HttpFlag } from "./types.js";
 
@@ -36,7 +37,9 @@ export interface HttpBenchInput {
   broker: string;
   client: { family: string; environment: string; settings: Record<string, unknown>; versions: Versions & Record<string, string | undefined> };
   serviceUrl: string;
-  settings: { connections: number; durationMs: number; rate?: number; timeoutSeconds: number; badOrdersPercent: number; defect?: string };
+  settings: { connections: number; durationMs: number; rate?: number; timeoutSeconds: number; badOrdersPercent: number; declinedOrdersPercent?: number; defect?: string };
+  /** Outbox mode: the check from the database and the broker's history. */
+  outbox?: OutboxBenchResult;
 }
 
 /**
@@ -74,6 +77,7 @@ export function summarizeHttpBench(i: HttpBenchInput): Omit<HttpBenchRun, "runId
   if (o.rate !== undefined && completed / seconds < 0.95 * o.rate) flags.push("below-target-rate");
   if (i.autocannon.errors > 0 || i.autocannon.timeouts > 0) flags.push("errors");
   if (!exactlyOnce.ok) flags.push("not-exactly-once");
+  if (i.outbox && !i.outbox.ok) flags.push("outbox-violation");
   return {
     gauntlet: "bench",
     version: 1,
@@ -85,7 +89,7 @@ export function summarizeHttpBench(i: HttpBenchInput): Omit<HttpBenchRun, "runId
     environment: i.client.environment,
     versions: i.client.versions,
     host: hostInfo(),
-    service: { name: "fixtures/order-service", endpoint: "POST /orders", url: i.serviceUrl, ...(o.defect ? { defect: o.defect } : {}) },
+    service: { name: "fixtures/order-service", endpoint: "POST /orders", url: i.serviceUrl, ...(o.defect ? { defect: o.defect } : {}), ...(i.outbox ? { mode: "outbox" as const } : {}) },
     settings: {
       connections: o.connections,
       durationMs: o.durationMs,
@@ -93,6 +97,7 @@ export function summarizeHttpBench(i: HttpBenchInput): Omit<HttpBenchRun, "runId
       pipelining: 1,
       timeoutSeconds: o.timeoutSeconds,
       badOrdersPercent: o.badOrdersPercent,
+      ...(o.declinedOrdersPercent !== undefined ? { declinedOrdersPercent: o.declinedOrdersPercent } : {}),
       client: i.client.settings,
     },
     http: {
@@ -112,6 +117,7 @@ export function summarizeHttpBench(i: HttpBenchInput): Omit<HttpBenchRun, "runId
     e2e: e2e.summary(),
     consumed: { events: r.received.length, eventsPerSec: r.received.length / seconds, drainMs: i.drainMs, drained: i.drained },
     exactlyOnce,
+    ...(i.outbox ? { outbox: i.outbox } : {}),
     eventLoop: i.eventLoop,
     timeline: r.timeline,
     flags,

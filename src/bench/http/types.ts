@@ -1,5 +1,6 @@
 import type { BenchRunHeader, SeriesSummary, Versions } from "../types.js";
 import type { ExactlyOnceResult } from "./exactly-once.js";
+import type { OutboxBenchResult } from "./outbox-check.js";
 
 /** autocannon's latency histogram as it reports it: milliseconds (integer resolution), its own percentiles. */
 export interface AutocannonLatency {
@@ -33,13 +34,14 @@ export interface HttpTimelineRow {
   consumed: number;
 }
 
-export type HttpFlag = "event-loop-delay" | "below-target-rate" | "errors" | "not-exactly-once";
+export type HttpFlag = "event-loop-delay" | "below-target-rate" | "errors" | "not-exactly-once" | "outbox-violation";
 
 /** results.json of `gauntlet bench http`. */
 export interface HttpBenchRun extends BenchRunHeader<"http"> {
   environment: string;
   versions: Versions & { autocannon?: string };
-  service: { name: "fixtures/order-service"; endpoint: "POST /orders"; url: string; defect?: string };
+  /** `mode: "outbox"`: orders and their outbox rows written in one PostgreSQL transaction, relays publish (`bench http --outbox`). */
+  service: { name: "fixtures/order-service"; endpoint: "POST /orders"; url: string; defect?: string; mode?: "outbox" };
   settings: {
     connections: number;
     durationMs: number;
@@ -49,6 +51,8 @@ export interface HttpBenchRun extends BenchRunHeader<"http"> {
     timeoutSeconds: number;
     /** Percentage of requests sent with an invalid order (expected 400, and no event). */
     badOrdersPercent: number;
+    /** Percentage of valid orders from a declined customer (expected 402, and no event; in outbox mode a rolled-back transaction). */
+    declinedOrdersPercent?: number;
     /** Broker client settings (acks, queue type, prefetch …). */
     client: Record<string, unknown>;
   };
@@ -76,6 +80,8 @@ export interface HttpBenchRun extends BenchRunHeader<"http"> {
   e2e: SeriesSummary;
   consumed: { events: number; eventsPerSec: number; drainMs: number; drained: boolean };
   exactlyOnce: ExactlyOnceResult;
+  /** `--outbox`: every committed order's event published at least once, none for a rolled-back order, no duplicate publish (database + broker history). */
+  outbox?: OutboxBenchResult;
   eventLoop: { p50Ms: number; p99Ms: number; maxMs: number };
   timeline: HttpTimelineRow[];
   flags: HttpFlag[];
