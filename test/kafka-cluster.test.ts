@@ -44,10 +44,25 @@ interface Replayed {
   logs: string;
 }
 
-function replay(url: string, faults: Scenario["faults"], env: Record<string, string>): Replayed {
+/** One producer sending 20 keyed messages 50 ms apart: the idempotent-producer suite's shape, short. */
+function producerScenario(faults: Scenario["faults"]): Scenario {
+  const sends = Array.from({ length: 20 }, (_, i) => ({ delayMs: 50, messages: [{ id: `m${i + 1}`, key: `k${i % 2}`, size: 100 }] }));
+  return {
+    version: 1,
+    suite: "idempotent-producer",
+    seed: 1,
+    entities: [{ kind: "queue", name: "payments" }],
+    producers: [{ name: "p1", target: "payments", sends }],
+    consumers: [{ name: "c1", source: "payments", mode: "peek-lock", batch: 4, actions: [], startDelayMs: 0 }],
+    durationMs: 20_000,
+    faults,
+  };
+}
+
+function replay(url: string, faults: Scenario["faults"], env: Record<string, string>, s: Scenario = scenario(faults)): Replayed {
   const dir = tempDir();
   const repro = join(dir, "repro.json");
-  writeFileSync(repro, JSON.stringify({ gauntlet: "repro", version: 1, suite: "failover", broker: url, seed: 1, scenario: scenario(faults) }));
+  writeFileSync(repro, JSON.stringify({ gauntlet: "repro", version: 1, suite: s.suite, broker: url, seed: 1, scenario: s }));
   const run = gauntlet(["replay", repro, "--broker", url, "--out", dir, "--json"], undefined, env);
   expect(run.stdout, run.stderr).toMatch(/^\{/);
   const summary = JSON.parse(run.stdout) as { reportDir: string; brokerLogs?: string[] };
@@ -56,11 +71,11 @@ function replay(url: string, faults: Scenario["faults"], env: Record<string, str
   return { code: run.code, out: run.stdout + run.stderr, ops, logs };
 }
 
-describe("a 3-node Kafka cluster (KRaft): acks=all keeps acknowledged writes through a leader partition and kill, acks=1 loses them", () => {
+describe("a 3-node Kafka cluster (KRaft): acks=all keeps acknowledged writes through a leader partition and kill, acks=1 loses them; a lost Produce response duplicates without idempotence only", () => {
   if (!requireBroker("Kafka", kafkaInstalled(), KAFKA_INSTALL)) return;
   if (!requireBroker("network namespaces", netnsUsable(), NET_ADMIN_HINT)) return;
 
-  it("up lists three nodes; the good configuration is valid, the bad one loses writes (`lost`); `down` leaves nothing behind", () => {
+  it("up lists three nodes; the good configuration is valid, the bad one loses writes (`lost`); a lost Produce response through the per-node proxies duplicates only without idempotence; `down` leaves nothing behind", () => {
     const env = { GAUNTLET_STATE_DIR: tempDir() };
     const up = gauntlet(["brokers", "up", "kafka", "--nodes", "3"], undefined, env);
     let nodes: { name: string; address: string; role: string; pid: number; namespace: string }[] = [];
@@ -96,6 +111,18 @@ describe("a 3-node Kafka cluster (KRaft): acks=all keeps acknowledged writes thr
       const bad = replay(`${cluster.url}?partitions=1&acks=1&idempotent=false`, [{ name: "partition-leader", atMs: 500, durationMs: 13_000 }], env);
       expect(bad.code, bad.out).toBe(1);
       expect(bad.out).toMatch(/lost/);
+
+      // Protocol faults reach a cluster: each node's PROXIED listener advertises the port of a
+      // per-node protocol proxy, so producers stay behind the proxies whichever node leads.
+      const lost = [{ name: "lost-produce-response" as const, atMs: 100, durationMs: 1_500, params: { nth: 2 } }];
+      const firedIn = (r: Replayed) => r.ops.filter((o) => o.f === "fault" && o.type === "ok" && o.value.phase === "stop").reduce((n, o) => n + Number(o.value.detail.fired ?? 0), 0);
+      const doubled = replay(`${cluster.url}?idempotent=false`, lost, env, producerScenario(lost));
+      expect(doubled.code, doubled.out).toBe(1);
+      expect(doubled.out).toMatch(/"duplicated"/);
+      expect(firedIn(doubled)).toBe(1);
+      const once = replay(`${cluster.url}?idempotent=true`, lost, env, producerScenario(lost));
+      expect(once.code, once.out).toBe(0);
+      expect(firedIn(once)).toBe(1);
     } finally {
       const down = gauntlet(["brokers", "down", "kafka"], undefined, env);
       expect(down.code, down.stderr).toBe(0);

@@ -22,5 +22,10 @@ export const kafkaClusterService: ClusterService<KafkaClusterState> = {
   running: kafkaClusterAlive,
   stop: stopKafkaCluster,
   logFiles: (state) => state.nodes.map((n) => join(n.dir, "server.log")),
-  describe: (state) => ({ version: state.version, mode: "KRaft, every node broker and controller" }),
+  describe: (state) => ({
+    version: state.version,
+    mode: "KRaft, every node broker and controller",
+    // Where a run's protocol proxies listen (each node's PROXIED listener advertises its port).
+    ...(state.nodes.every((n) => n.proxyPort !== undefined) ? { protocolProxies: state.nodes.map((n) => `127.0.0.1:${n.proxyPort}`) } : {}),
+  }),
 };

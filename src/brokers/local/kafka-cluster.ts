@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { Kafka, logLevel } from "kafkajs";
 import { InfrastructureError, UsageError } from "../../core/errors.js";
 import type { ClusterNodeState, ClusterState } from "./cluster-service.js";
-import { waitUntil } from "./free-port.js";
+import { freePort, waitUntil } from "./free-port.js";
 import { DEFAULT_KAFKA_VERSION, KAFKA_INSTALL, type KafkaVersion, kafkaInstalled } from "./kafka-install.js";
 import { LOG4J_PROPERTIES, java } from "./kafka-node.js";
 import { createNetwork, removeNetwork } from "./netns.js";
@@ -16,6 +16,8 @@ import { type TiedCleanup, runIfThisProcessDies } from "./tied-process.js";
 
 export const KAFKA_CLIENT_PORT = 9092;
 const CONTROLLER_PORT = 9093;
+/** Each node's second client listener (PROXIED), inside its namespace: a run's protocol proxy forwards to it. */
+export const KAFKA_PROXIED_PORT = 9094;
 
 export interface KafkaClusterOptions {
   nodes: number;
@@ -29,6 +31,12 @@ export interface KafkaClusterNode extends ClusterNodeState {
   /** KRaft node.id (index + 1). */
   id: number;
   role: "broker,controller";
+  /**
+   * The host port (127.0.0.1) this node's PROXIED listener advertises, where a run's protocol
+   * proxy listens and forwards to KAFKA_PROXIED_PORT: clients that bootstrap there follow the
+   * metadata back through the proxies, node by node. Absent on clusters started before it existed.
+   */
+  proxyPort?: number;
 }
 
 export interface KafkaClusterState extends ClusterState {
@@ -53,15 +61,16 @@ export interface StartedKafkaCluster {
 export function kafkaClusterProperties(state: Pick<KafkaClusterState, "nodes">, i: number, dir: string): string {
   const node = state.nodes[i]!;
   const rf = Math.min(3, state.nodes.length);
+  const proxied = node.proxyPort !== undefined;
   return [
     "process.roles=broker,controller",
     `node.id=${node.id}`,
     `controller.quorum.voters=${state.nodes.map((n) => `${n.id}@${n.address}:${CONTROLLER_PORT}`).join(",")}`,
-    `listeners=PLAINTEXT://${node.address}:${KAFKA_CLIENT_PORT},CONTROLLER://${node.address}:${CONTROLLER_PORT}`,
-    `advertised.listeners=PLAINTEXT://${node.address}:${KAFKA_CLIENT_PORT}`,
+    `listeners=PLAINTEXT://${node.address}:${KAFKA_CLIENT_PORT},${proxied ? `PROXIED://${node.address}:${KAFKA_PROXIED_PORT},` : ""}CONTROLLER://${node.address}:${CONTROLLER_PORT}`,
+    `advertised.listeners=PLAINTEXT://${node.address}:${KAFKA_CLIENT_PORT}${proxied ? `,PROXIED://127.0.0.1:${node.proxyPort}` : ""}`,
     "controller.listener.names=CONTROLLER",
     "inter.broker.listener.name=PLAINTEXT",
-    "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+    `listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${proxied ? ",PROXIED:PLAINTEXT" : ""}`,
     `log.dirs=${join(dir, "data")}`,
     "num.partitions=1",
     `default.replication.factor=${rf}`,
@@ -93,6 +102,7 @@ export async function startKafkaCluster(options: KafkaClusterOptions): Promise<S
   const version = options.version ?? DEFAULT_KAFKA_VERSION;
   if (!kafkaInstalled(version)) throw new InfrastructureError(`Kafka ${version} is not installed`, KAFKA_INSTALL);
   const started = Date.now();
+  const proxyPorts = await distinctFreePorts(options.nodes);
   const network = createNetwork(options.nodes);
   const dir = await mkdtemp(join(tmpdir(), "gauntlet-kafka-cluster-"));
   const state: KafkaClusterState = {
@@ -112,6 +122,7 @@ export async function startKafkaCluster(options: KafkaClusterOptions): Promise<S
       dir: join(dir, `n${i + 1}`),
       url: `kafka://${n.address}:${KAFKA_CLIENT_PORT}`,
       role: "broker,controller",
+      proxyPort: proxyPorts[i]!,
     })),
     startMs: 0,
   };
@@ -131,6 +142,13 @@ export async function startKafkaCluster(options: KafkaClusterOptions): Promise<S
     await stop();
     throw err;
   }
+}
+
+/** n free ports on 127.0.0.1, all different. */
+async function distinctFreePorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
 }
 
 async function formatNode(state: KafkaClusterState, i: number): Promise<void> {

@@ -8,6 +8,7 @@ import { alive, readState } from "../../brokers/local/state.js";
 import { startProcessFault } from "../../faults/process.js";
 import { faultsBehindProxies } from "../../faults/toxiproxy-for-run.js";
 import { proxiesFor } from "../../faults/protocol/chain.js";
+import { KAFKA_CONSUMER_FAULTS } from "../../faults/protocol/faults.js";
 import { withDeadline } from "../../core/deadline.js";
 import { KafkaDriver } from "../../drivers/kafka/driver.js";
 import { startKafkaClusterEnvironment } from "./cluster-environment.js";
@@ -38,9 +39,6 @@ export async function startKafkaEnvironment(redacted: string, url: URL, options:
   };
 }
 
-/** Protocol faults on frames only consumers send or receive: consumers go behind the proxy too. */
-const CONSUMER_FRAMES: readonly string[] = ["lost-commit-response", "coordinator-loading", "rebalance-in-progress"];
-
 /**
  * Faults need a node Gauntlet started (`gauntlet brokers up kafka`): its PROXIED listener is
  * advertised at the port where toxiproxy listens, so producers that bootstrap there stay behind
@@ -57,7 +55,7 @@ async function kafkaFaults(settings: KafkaSettings, names: readonly FaultName[])
   const unknown = names.filter((n) => !offered.includes(n));
   if (unknown.length) throw new UsageError(`--faults: ${unknown.join(", ")} not available on kafka://`, `available on kafka://: ${offered.join(", ")}`);
   const control = kafkaProcessControl(node, true);
-  const everyone = names.some((n) => CONSUMER_FRAMES.includes(n));
+  const everyone = names.some((n) => KAFKA_CONSUMER_FAULTS.includes(n));
   const scope = everyone ? "all" : "producers";
   // Producers bootstrap at proxyPort, which the node advertises: toxiproxy and/or the protocol proxy listen there.
   const net = await proxiesFor({

@@ -7,6 +7,9 @@ import { ArmedRule, type RuleSpec } from "./rules.js";
 
 const CONFIRMS = ["basic.ack", "basic.nack"];
 
+/** Kafka protocol faults on frames only consumers send or receive: consumers go behind the proxy too. */
+export const KAFKA_CONSUMER_FAULTS: readonly FaultName[] = ["lost-commit-response", "coordinator-loading", "rebalance-in-progress"];
+
 /** The rule a protocol fault step puts in force (params over the fault table's defaults). */
 export function ruleFor(step: FaultStep): RuleSpec {
   const p: Record<string, number> = { ...FAULTS[step.name].defaults, ...step.params };
@@ -77,15 +80,21 @@ export async function protocolFaults(
 }
 
 /**
- * Protocol proxies in front of every node of a cluster (one per upstream, listening on loopback)
- * and one injector over them: a window's rule is shared, so `nth` counts the frames of every
- * node together, as it counts every connection of one proxy. Clients connect at `listens`.
+ * Protocol proxies in front of every node of a cluster (one per upstream, listening on loopback,
+ * at `at[i]` when given — a port the node advertises — else any free port) and one injector over
+ * them: a window's rule is shared, so `nth` counts the frames of every node together, as it
+ * counts every connection of one proxy. Clients connect at `listens`.
  */
-export async function clusterProtocolFaults(protocol: ProxyProtocol, upstreams: readonly string[], scope: FaultScope): Promise<{ injector: FaultInjector; listens: string[]; close(): Promise<void> }> {
+export async function clusterProtocolFaults(
+  protocol: ProxyProtocol,
+  upstreams: readonly string[],
+  scope: FaultScope,
+  at?: readonly string[],
+): Promise<{ injector: FaultInjector; listens: string[]; close(): Promise<void> }> {
   const proxies: StartedProtocolProxy[] = [];
   const close = async () => void (await Promise.allSettled(proxies.map((p) => p.stop())));
   try {
-    for (const upstream of upstreams) proxies.push(await startProtocolProxy({ protocol, listen: "127.0.0.1:0", upstream }));
+    for (const [i, upstream] of upstreams.entries()) proxies.push(await startProtocolProxy({ protocol, listen: at?.[i] ?? "127.0.0.1:0", upstream }));
   } catch (err) {
     await close();
     throw err;
