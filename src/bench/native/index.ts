@@ -91,6 +91,7 @@ export function suspectIf(ratio: number | null, cell: Pick<CellResult, "flags" |
     return { suspect: `ratio ${ratio.toFixed(2)} > ${TRUSTED_RATIO.max}: Gauntlet cannot be this much faster than the broker's own tool on the same work; likely ${causes.join("; ")}` };
   }
   if (cell?.flags.some((f) => f === "behind-schedule" || f === "event-loop-delay")) causes.push("Gauntlet's generator fell behind (flagged in the cell): the client library or the 2-core host is the bottleneck, not the broker");
-  causes.push("the client library's limits (e.g. kafkajs keeps one produce request in flight per idempotent producer and does no internal batching)");
+  if (m.settings.consumer === undefined) causes.push("Gauntlet's cell also consumes every message in the same process (end-to-end latency), which the native tool does not: on a small host that consumer competes with the producer for the event loop and the cores");
+  causes.push("the client library's per-request cost and limits (e.g. kafkajs keeps one produce request in flight per idempotent producer and does no internal batching)");
   return { suspect: `ratio ${ratio.toFixed(2)} < ${TRUSTED_RATIO.min}: this measures Gauntlet's client more than the broker; likely ${causes.join("; ")}` };
 }
