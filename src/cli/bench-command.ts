@@ -82,7 +82,7 @@ export async function sendModesCommand(options: SendModesCommandOptions): Promis
     },
     onClientOpen: (c) => (client = c),
   }).finally(release);
-  const native = o.native ? await runNative(o.broker, record.cells, { sizes, inFlight, durationMs }, say) : undefined;
+  const native = o.native ? await runNative(o.broker, record.cells, { sizes, inFlight, batch, modes, durationMs }, say) : undefined;
   // --protocol-proxy: the same matrix again, every connection through an idle protocol proxy.
   let protocolProxy: BenchRun["protocolProxy"];
   if (o.protocolProxy) {

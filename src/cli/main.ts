@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { EXIT, GauntletError } from "../core/errors.js";
 import { FAULT_NAMES } from "../core/faults.js";
 import { sendModesCommand } from "./bench-command.js";
+import { clientsCommand } from "./bench-clients-command.js";
 import { benchHttpCommand } from "./bench-http-command.js";
 import { rttCommand } from "./bench-rtt-command.js";
 import { brokersCommand } from "./brokers-command.js";
@@ -162,6 +163,22 @@ function buildProgram(setCode: (code: number) => void): Command {
     .option("--no-progress", "no per-cell progress on stderr")
     .addOption(verbose)
     .action(async (opts) => setCode(await sendModesCommand(opts)));
+
+  bench
+    .command("clients")
+    .description("the same send-mode matrix through every Kafka client library (kafkajs, platformatic) on one broker, msgs/s side by side")
+    .option("--broker <url>", "kafka:// broker URL (its client= is replaced by each client in turn)")
+    .option("--sizes <bytes,...>", "payload sizes in bytes, at least 16 (default 100,1024)")
+    .option("--in-flight <n,...>", "pipelined: max unacknowledged sends (default 10,100)")
+    .option("--batch <n,...>", "batched: messages per SDK batch (default 10,100)")
+    .option("--modes <names>", "sequential,pipelined,batched,fire-and-forget (default batched)")
+    .option("--duration <time>", "measured time per cell, e.g. 5s (default 2s)")
+    .option("--warmup <time>", "warm-up per cell, excluded from every figure (default 500ms)")
+    .option("--out <dir>", "report root directory", "reports")
+    .option("--json", "print results.json to stdout instead of the table")
+    .option("--no-progress", "no per-cell progress on stderr")
+    .addOption(verbose)
+    .action(async (opts) => setCode(await clientsCommand({ broker: "", ...opts })));
 
   bench
     .command("http")

@@ -73,6 +73,8 @@ export interface NativeRequest {
   seconds: number;
   /** The largest in-flight limit of the matrix. */
   inFlight: number;
+  /** The largest batch size of the matrix's batched cells (absent: no batched cells). */
+  batch?: number;
   /** Gauntlet's best msgs/s for this size, if any (to size record counts). */
   rateHint?: number;
 }
@@ -87,7 +89,7 @@ export interface NativeMeasurement {
   how: string;
   summary: string;
   /** The comparable Gauntlet cell: the pipelined one with this in-flight limit, else the fastest. */
-  twin?: { mode: "pipelined"; n: number };
+  twin?: { mode: "pipelined" | "batched"; n: number };
   /** Why that cell is the comparable one (for the twin and for the fastest, in that order). */
   comparison: { twin?: string; fastest: string };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parsePerfTest, parseProducerPerformance } from "./native-parse.js";
+import { parsePerfTest, parseProducerPerformance, producerPerfSteady } from "./native-parse.js";
 
 describe("native tool output parsing", () => {
   it("reads kafka-producer-perf-test's final summary (the last 'records sent' line)", () => {
@@ -28,5 +28,26 @@ describe("native tool output parsing", () => {
     expect(s.msgsPerSec).toBe(16000);
     expect(s.lines[0]).toContain("sending rate avg");
     expect(parsePerfTest("nothing")).toBeUndefined();
+  });
+});
+
+describe("kafka-producer-perf-test's steady rate", () => {
+  const out = [
+    "53295 records sent, 10568.1 records/sec (1.01 MB/sec), 493.6 ms avg latency, 2299.0 ms max latency.",
+    "175498 records sent, 35099.6 records/sec (3.35 MB/sec), 891.4 ms avg latency, 1612.0 ms max latency.",
+    "340097 records sent, 67951.4 records/sec (6.48 MB/sec), 1687.6 ms avg latency, 2580.0 ms max latency.",
+    "568890 records sent, 51308.4 records/sec (4.89 MB/sec), 1481.07 ms avg latency, 2973.00 ms max latency, 1418 ms 50th, 2500 ms 95th, 2880 ms 99th, 2949 ms 99.9th.",
+  ].join("\n");
+
+  it("leaves the first (JVM warm-up) window out and pools the rest by time", () => {
+    const s = producerPerfSteady(out)!;
+    expect(s.windows).toBe(2);
+    expect(s.firstWindow).toBe(10568.1);
+    // (175498 + 340097) records over (175498/35099.6 + 340097/67951.4) s
+    expect(s.msgsPerSec).toBeCloseTo(515595 / (175498 / 35099.6 + 340097 / 67951.4), 0);
+  });
+
+  it("falls back to the whole-run average with fewer than two windows", () => {
+    expect(producerPerfSteady(out.split("\n").slice(3).join("\n"))).toEqual({ msgsPerSec: 51308.4, windows: 0 });
   });
 });

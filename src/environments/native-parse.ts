@@ -54,3 +54,26 @@ export function parsePerfTest(output: string): PerfTestSummary | undefined {
     lines,
   };
 }
+
+/** kafka-producer-perf-test's steady rate: its 5-second windows after the first (the JVM's warm-up), pooled. */
+export interface ProducerPerfSteady {
+  /** Records ÷ seconds over the windows after the first; the whole-run average when there are fewer than two windows. */
+  msgsPerSec: number;
+  /** How many windows were pooled (0: the whole-run average was used). */
+  windows: number;
+  /** The first window's rate (the warm-up the steady rate leaves out). */
+  firstWindow?: number;
+}
+
+export function producerPerfSteady(output: string): ProducerPerfSteady | undefined {
+  const whole = parseProducerPerformance(output);
+  if (!whole) return undefined;
+  const re = /^(\d+) records sent, ([\d.]+) records\/sec \([\d.]+ MB\/sec\), [\d.]+ ms avg latency, [\d.]+ ms max latency\.$/gm;
+  const windows: { records: number; rate: number }[] = [];
+  for (let m = re.exec(output); m; m = re.exec(output)) windows.push({ records: Number(m[1]), rate: Number(m[2]) });
+  const steady = windows.slice(1).filter((w) => w.rate > 0);
+  if (steady.length === 0) return { msgsPerSec: whole.msgsPerSec, windows: 0, ...(windows[0] ? { firstWindow: windows[0].rate } : {}) };
+  const records = steady.reduce((a, w) => a + w.records, 0);
+  const seconds = steady.reduce((a, w) => a + w.records / w.rate, 0);
+  return { msgsPerSec: Math.round((records / seconds) * 10) / 10, windows: steady.length, firstWindow: windows[0]!.rate };
+}

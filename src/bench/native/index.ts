@@ -27,7 +27,7 @@ export async function prepareNative(broker: string, log: (line: string) => void)
  * Gauntlet's pipelined cell with K in flight) or else Gauntlet's fastest honest cell of that size
  * (kafka-producer-perf-test batches inside the Java client).
  */
-export async function runNative(broker: string, cells: readonly CellResult[], settings: Pick<BenchSettings, "sizes" | "inFlight" | "durationMs">, log: (line: string) => void): Promise<NativeComparison> {
+export async function runNative(broker: string, cells: readonly CellResult[], settings: Pick<BenchSettings, "sizes" | "inFlight" | "durationMs"> & Partial<Pick<BenchSettings, "batch" | "modes">>, log: (line: string) => void): Promise<NativeComparison> {
   const tool = nativeTool(broker);
   const { url } = checkBroker(broker);
   const best = bestPerSize(cells);
@@ -35,7 +35,7 @@ export async function runNative(broker: string, cells: readonly CellResult[], se
   for (const size of settings.sizes) {
     const top = best.get(size);
     const seconds = Math.max(1, (top?.measuredMs ?? settings.durationMs) / 1000);
-    const m = await tool.measure(broker, url, { size, seconds, inFlight: Math.max(...settings.inFlight), ...(top ? { rateHint: top.achievedRate } : {}) }, log);
+    const m = await tool.measure(broker, url, { size, seconds, inFlight: Math.max(...settings.inFlight), ...(settings.batch?.length && (settings.modes ?? ["batched"]).includes("batched") ? { batch: Math.max(...settings.batch) } : {}), ...(top ? { rateHint: top.achievedRate } : {}) }, log);
     const twin = m.twin && cells.find((c) => c.mode === m.twin!.mode && c.size === size && c.n === m.twin!.n && c.acked > 0);
     runs.push(nativeRun(size, m, twin || top, twin ? m.comparison.twin! : m.comparison.fastest));
   }
@@ -91,6 +91,7 @@ export function suspectIf(ratio: number | null, cell: Pick<CellResult, "flags" |
     return { suspect: `ratio ${ratio.toFixed(2)} > ${TRUSTED_RATIO.max}: Gauntlet cannot be this much faster than the broker's own tool on the same work; likely ${causes.join("; ")}` };
   }
   if (cell?.flags.some((f) => f === "behind-schedule" || f === "event-loop-delay")) causes.push("Gauntlet's generator fell behind (flagged in the cell): the client library or the 2-core host is the bottleneck, not the broker");
-  causes.push("the client library's limits (e.g. kafkajs keeps one produce request in flight per idempotent producer and does no internal batching)");
+  if (m.settings.consumer === undefined) causes.push("Gauntlet's cell also consumes every message in the same process (end-to-end latency), which the native tool does not: on a small host that consumer competes with the producer for the event loop and the cores");
+  causes.push("the client library's per-request cost and limits (e.g. kafkajs keeps one produce request in flight per idempotent producer and does no internal batching)");
   return { suspect: `ratio ${ratio.toFixed(2)} < ${TRUSTED_RATIO.min}: this measures Gauntlet's client more than the broker; likely ${causes.join("; ")}` };
 }

@@ -23,6 +23,8 @@ describe("native comparisons that cannot be trusted say so", () => {
     expect(suspect).toMatch(/ratio 0\.43 < 0\.5/);
     expect(suspect).toMatch(/generator fell behind/);
     expect(suspectIf(0.43, cell(), { settings: {} }).suspect).not.toMatch(/generator fell behind/);
+    expect(suspect).toMatch(/also consumes every message in the same process/);
+    expect(suspectIf(0.43, cell(), { settings: { consumer: "-y 1" } }).suspect).not.toMatch(/also consumes/);
   });
 
   it("prints one side's scalar settings as key=value", () => {

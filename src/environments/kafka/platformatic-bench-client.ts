@@ -1,11 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { Consumer, type MessagesStream } from "@platformatic/kafka";
+import { Consumer, type MessagesStream, Producer, stringSerializer } from "@platformatic/kafka";
 import type { BenchClient, Versions } from "../../core/bench-client.js";
 import { InfrastructureError } from "../../core/errors.js";
 import { PlatformaticAdmin } from "../../drivers/kafka/platformatic/admin.js";
 import { baseOptions } from "../../drivers/kafka/platformatic/options.js";
-import { openPlatformaticSender } from "../../drivers/kafka/platformatic/producer.js";
-import type { RecordSender } from "../../drivers/kafka/client.js";
 import type { KafkaSettings } from "../../drivers/kafka/settings.js";
 import { packageVersion } from "../package-version.js";
 
@@ -23,8 +21,17 @@ export async function openPlatformaticBenchClient(redacted: string, settings: Ka
   const topic = `gauntlet.bench.${randomBytes(4).toString("hex")}`;
   try {
     await admin.createTopics([topic], settings.partitions);
-    const sender = await openPlatformaticSender(settings);
-    return new PlatformaticBenchClient(admin, sender, topic, settings);
+    // The driver's producer settings (acks, idempotence, retries, no topic auto-creation), but sends
+    // go straight to it: the bench needs no per-record offsets, and reading them costs per batch.
+    const producer = new Producer<string, Buffer, string, string>({
+      ...baseOptions(settings.producerBrokers ?? settings.brokers, settings.retries),
+      idempotent: settings.idempotent,
+      acks: settings.acks,
+      autocreateTopics: false,
+      serializers: { key: stringSerializer, headerKey: stringSerializer, headerValue: stringSerializer },
+    });
+    producer.on("error", () => {});
+    return new PlatformaticBenchClient(admin, producer, topic, settings);
   } catch (err) {
     await admin.deleteTopics([topic]).catch(() => {});
     await admin.close().catch(() => {});
@@ -41,20 +48,28 @@ class PlatformaticBenchClient implements BenchClient {
 
   constructor(
     private readonly admin: PlatformaticAdmin,
-    private readonly sender: RecordSender,
+    private readonly producer: Producer<string, Buffer, string, string>,
     private readonly topic: string,
     private readonly kafka: KafkaSettings,
   ) {
     const acks = { [-1]: "all", 0: "0 (no ack: sends cannot be confirmed)", 1: "1 (leader)" }[kafka.acks];
-    this.settings = { client: "@platformatic/kafka", acks, idempotent: kafka.idempotent, partitions: kafka.partitions, batching: "none beyond what one send() carries: one produce request per send()" };
+    this.settings = { client: "@platformatic/kafka", acks, idempotent: kafka.idempotent, partitions: kafka.partitions, batching: "none beyond what one send() carries: one produce request per send(), a batch's records split into one contiguous run per partition" };
   }
+
+  private next = 0;
 
   async sendOne(payload: Buffer, key?: string): Promise<void> {
-    await this.sender.send(this.topic, [{ key: key ?? null, value: payload, headers: {} }]);
+    const partition = this.next++ % this.kafka.partitions;
+    await this.producer.send({ acks: this.kafka.acks, messages: [{ topic: this.topic, value: payload, partition, ...(key !== undefined ? { key } : {}) }] });
   }
 
+  /** One produce request: the records in one contiguous run per partition (one record batch each, as the Java producer builds). */
   async sendBatch(payloads: Buffer[]): Promise<void> {
-    await this.sender.send(this.topic, payloads.map((value) => ({ key: null, value, headers: {} })));
+    const parts = this.kafka.partitions;
+    const per = Math.ceil(payloads.length / parts);
+    const first = this.next++;
+    const messages = payloads.map((value, i) => ({ topic: this.topic, value, partition: (first + Math.floor(i / per)) % parts }));
+    await this.producer.send({ acks: this.kafka.acks, messages });
   }
 
   async consume(onDelivery: (payload: Buffer) => void): Promise<void> {
@@ -74,7 +89,7 @@ class PlatformaticBenchClient implements BenchClient {
   async close(): Promise<void> {
     await this.stream?.close().catch(() => {});
     await this.consumer?.close(true).catch(() => {});
-    await this.sender.close();
+    await this.producer.close(true).catch(() => {});
     await this.admin.deleteTopics([this.topic]).catch(() => {});
     await this.admin.deleteGroups([`${this.topic}.consumer`]).catch(() => {});
     await this.admin.close().catch(() => {});
