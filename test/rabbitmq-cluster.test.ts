@@ -93,6 +93,39 @@ describe("a 3-node RabbitMQ cluster: quorum queue through a partition and a lead
   }, 180_000);
 });
 
+describe("a 3-node RabbitMQ cluster, mirrored classic queues under autoheal: the known-bad configuration", () => {
+  if (!requireBroker("RabbitMQ", rabbitMqInstalled(), RABBITMQ_INSTALL)) return;
+  if (!requireBroker("network namespaces", netnsUsable(), NET_ADMIN_HINT)) return;
+
+  it("loses confirmed messages when the producer's node is isolated (`lost`), and the history names the node that confirmed them", () => {
+    const env = { GAUNTLET_CACHE: tempDir() };
+    const up = gauntlet(["brokers", "up", "rabbitmq", "--nodes", "3", "--partition-handling", "autoheal", "--mirrored"], undefined, env);
+    try {
+      expect(up.code, up.stderr).toBe(0);
+      const status = JSON.parse(gauntlet(["brokers", "status", "--json"], undefined, env).stdout);
+      const url = status.clusters.find((c: { name: string }) => c.name === "rabbitmq-cluster").url as string;
+      const dir = tempDir();
+      const run = gauntlet(["replay", "fixtures/clusters/producer-partition.json", "--broker", `${url}?queue-type=classic`, "--out", dir, "--json"], undefined, env);
+      expect(run.code, run.stdout + run.stderr).toBe(1);
+      expect(run.stdout).toMatch(/lost/);
+      const summary = JSON.parse(run.stdout) as { reportDir: string; brokerLogs?: string[] };
+      const ops = readFileSync(join(summary.reportDir, "history.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+      const isolated = ops.find((o) => o.f === "fault" && o.type === "ok" && o.value.phase === "start").value.detail.sides[0] as number[];
+      expect(isolated).toHaveLength(1);
+      // p1 publishes through the isolated node, p2 through another: both recorded on their completions.
+      const firstNode = (p: string) => ops.find((o) => o.f === "send" && o.type === "ok" && o.process === p)?.node as string | undefined;
+      expect(firstNode("p1")).toEqual(expect.any(String));
+      expect(firstNode("p1")).not.toBe(firstNode("p2"));
+      // autoheal restarted the isolated node: the decision is in the broker logs copied into the report.
+      const logs = (summary.brokerLogs ?? []).map((f) => readFileSync(join(summary.reportDir, f), "utf8")).join("\n");
+      expect(logs).toMatch(/[Aa]utoheal/);
+    } finally {
+      const down = gauntlet(["brokers", "down", "rabbitmq"], undefined, env);
+      expect(down.code, down.stderr).toBe(0);
+    }
+  }, 180_000);
+});
+
 describe("cluster faults without a cluster", () => {
   it("are refused with the command that starts one (exit 3)", () => {
     const r = gauntlet(["run", "failover", "--broker", "amqp://guest:guest@127.0.0.1:1", "--faults", "partition-halves", "--runs", "1"]);
