@@ -104,8 +104,14 @@ describe("a 3-node RabbitMQ cluster, mirrored classic queues under autoheal: the
       expect(up.code, up.stderr).toBe(0);
       const status = JSON.parse(gauntlet(["brokers", "status", "--json"], undefined, env).stdout);
       const url = status.clusters.find((c: { name: string }) => c.name === "rabbitmq-cluster").url as string;
-      const dir = tempDir();
-      const run = gauntlet(["replay", "fixtures/clusters/producer-partition.json", "--broker", `${url}?queue-type=classic`, "--out", dir, "--json"], undefined, env);
+      // A real-broker repro reproduces at a rate (4 of 4 and 1 of 2 replays here; on a loaded host
+      // the isolated node may notice the partition too late to confirm alone): up to 3 replays, the
+      // first loss ends it. A valid replay is still a clean run (exit 0), never an error.
+      let run = { code: null as number | null, stdout: "", stderr: "" };
+      for (let attempt = 1; attempt <= 3 && run.code !== 1; attempt++) {
+        run = gauntlet(["replay", "fixtures/clusters/producer-partition.json", "--broker", `${url}?queue-type=classic`, "--out", tempDir(), "--json"], undefined, env);
+        expect([0, 1], run.stdout + run.stderr).toContain(run.code);
+      }
       expect(run.code, run.stdout + run.stderr).toBe(1);
       expect(run.stdout).toMatch(/lost/);
       const summary = JSON.parse(run.stdout) as { reportDir: string; brokerLogs?: string[] };
@@ -123,7 +129,7 @@ describe("a 3-node RabbitMQ cluster, mirrored classic queues under autoheal: the
       const down = gauntlet(["brokers", "down", "rabbitmq"], undefined, env);
       expect(down.code, down.stderr).toBe(0);
     }
-  }, 180_000);
+  }, 420_000);
 });
 
 describe("cluster faults without a cluster", () => {
