@@ -5,6 +5,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { runSuite, startEnvironment, suiteByName, SUITES } from "../src/index.js";
+import { takeOption } from "./cli-args.js";
 
 /** Figures for one suite's property runs. */
 export interface SuiteTimes {
@@ -62,12 +63,7 @@ export async function suiteTimes(broker: string, suites: readonly string[], runs
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
   const args = process.argv.slice(2);
-  const opt = (name: string) => {
-    const i = args.indexOf(name);
-    if (i < 0) return undefined;
-    const [, value] = args.splice(i, 2);
-    return value;
-  };
+  const opt = (name: string) => takeOption(args, name);
   const broker = opt("--broker") ?? "servicebus-emulator://";
   const runs = Number(opt("--runs") ?? 10);
   const seed = Number(opt("--seed") ?? 1);

@@ -11,6 +11,7 @@ import { performance } from "node:perf_hooks";
 import type { Op, ReceiveValue } from "../src/index.js";
 import { startEnvironment, suiteByName, SUITES } from "../src/index.js";
 import { runScenario } from "../src/runner/run-scenario.js";
+import { takeOption } from "./cli-args.js";
 
 /** Mean seconds per scenario, by phase. */
 export interface SuiteSplit {
@@ -127,12 +128,7 @@ export function formatSplit(s: SuiteSplit): string {
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
   const args = process.argv.slice(2);
-  const opt = (name: string) => {
-    const i = args.indexOf(name);
-    if (i < 0) return undefined;
-    const [, value] = args.splice(i, 2);
-    return value;
-  };
+  const opt = (name: string) => takeOption(args, name);
   const json = args.includes("--json");
   if (json) args.splice(args.indexOf("--json"), 1);
   const broker = opt("--broker") ?? "memory://";
