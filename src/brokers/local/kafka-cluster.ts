@@ -10,7 +10,7 @@ import type { ClusterNodeState, ClusterState } from "./cluster-service.js";
 import { freePort, waitUntil } from "./free-port.js";
 import { DEFAULT_KAFKA_VERSION, KAFKA_INSTALL, type KafkaVersion, kafkaInstalled } from "./kafka-install.js";
 import { LOG4J_PROPERTIES, java } from "./kafka-node.js";
-import { createNetwork, removeNetwork } from "./netns.js";
+import { createNetwork, removeNetwork, requireNodeHome } from "./netns.js";
 import { alive } from "./state.js";
 import { type TiedCleanup, runIfThisProcessDies } from "./tied-process.js";
 
@@ -169,6 +169,7 @@ async function formatNode(state: KafkaClusterState, i: number): Promise<void> {
 /** Start (or start again, on its own data) node i inside its namespace; records the new pid. */
 export function startKafkaClusterNode(state: KafkaClusterState, i: number): void {
   const node = state.nodes[i]!;
+  requireNodeHome({ name: node.name, ns: node.ns, dir: node.dir });
   const logFd = openSync(join(node.dir, "server.log"), "a");
   let child: ChildProcess;
   try {
@@ -180,6 +181,7 @@ export function startKafkaClusterNode(state: KafkaClusterState, i: number): void
   } finally {
     closeSync(logFd);
   }
+  child.once("error", () => {});
   child.unref();
   node.pid = child.pid ?? 0;
   if (i === 0) state.pid = node.pid;

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { healScript, octetOf } from "./netns.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { InfrastructureError } from "../../core/errors.js";
+import { healScript, octetOf, requireNodeHome } from "./netns.js";
 
 describe("Gauntlet's network names", () => {
   it("tie namespaces, veths and bridges to their subnet, and nothing else", () => {
@@ -14,5 +18,18 @@ describe("Gauntlet's network names", () => {
     const script = healScript([{ ns: "gauntlet-c5-n1" }, { ns: "gauntlet-c5-n2" }]);
     expect(script.split("\n")).toHaveLength(2);
     for (const line of script.split("\n")) expect(line).toMatch(/^ip -n gauntlet-c5-n\d route show type blackhole .* route del blackhole "\$d"; done$/);
+  });
+});
+
+describe("requireNodeHome", () => {
+  it("names what is gone (namespace, directory) with an infrastructure error, so a restart fails fast", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gauntlet-node-home-"));
+    try {
+      expect(() => requireNodeHome({ name: "n1", ns: "gauntlet-c999-n1", dir })).toThrow(/namespace gauntlet-c999-n1 no longer exist/);
+      expect(() => requireNodeHome({ name: "n1", ns: "gauntlet-c999-n1", dir: join(dir, "gone") })).toThrow(/namespace gauntlet-c999-n1 and directory .*gone/);
+      expect(() => requireNodeHome({ name: "n1", ns: "gauntlet-c999-n1", dir })).toThrow(InfrastructureError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

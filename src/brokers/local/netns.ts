@@ -96,6 +96,17 @@ export function createNetwork(nodes: number): NetnsNetwork {
 }
 
 /** Pids of every process inside a namespace (the node, its epmd, anything it forked). */
+/**
+ * Throws when a node cannot be (re)started where it lived: its namespace or data directory is
+ * gone (the cluster was taken down by another process, e.g. `gauntlet brokers down`). Without
+ * this, a restart after a fault would spawn into nothing and the run would wait for a node that
+ * can never come back.
+ */
+export function requireNodeHome(node: { name: string; ns: string; dir: string }): void {
+  const missing = [existsSync(`/run/netns/${node.ns}`) ? "" : `namespace ${node.ns}`, existsSync(node.dir) ? "" : `directory ${node.dir}`].filter(Boolean);
+  if (missing.length) throw new InfrastructureError(`cluster node ${node.name} cannot start again: its ${missing.join(" and ")} no longer exist (was the cluster taken down by another process?)`, "start the cluster again: npx gauntlet brokers up … --nodes 3");
+}
+
 export function pidsIn(ns: string): number[] {
   return ip(["netns", "pids", ns], { allowFail: true }).split(/\s+/).filter(Boolean).map(Number);
 }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { connect } from "amqplib";
 import { InfrastructureError, UsageError } from "../../core/errors.js";
 import { waitUntil } from "./free-port.js";
-import { type NetnsNetwork, createNetwork, removeNetwork } from "./netns.js";
+import { type NetnsNetwork, createNetwork, removeNetwork, requireNodeHome } from "./netns.js";
 import { RABBITMQ_INSTALL, rabbitMqInstalled } from "./rabbitmq-node.js";
 import { managementApi } from "./rabbitmq-management.js";
 import { type ClusterState, PARTITION_HANDLING, type PartitionHandling } from "./cluster-service.js";
@@ -175,7 +175,10 @@ export function startClusterNode(state: RabbitMqClusterState, i: number): void {
     ERL_CRASH_DUMP: join(d, "erl_crash.dump"),
   };
   // Its own process group (detached): kill -9 / SIGSTOP of -pid reach the shell and beam.smp.
+  requireNodeHome(node);
   const child = spawn("ip", ["netns", "exec", node.ns, join(RABBIT_BIN, "rabbitmq-server")], { cwd: d, env, detached: true, stdio: "ignore" });
+  // A spawn that fails (ENOENT) leaves pid 0: awaitClusterNode reports it; it must not crash the run.
+  child.once("error", () => {});
   child.unref();
   node.pid = child.pid ?? 0;
   if (i === 0) state.pid = node.pid;
