@@ -190,10 +190,13 @@ export function startKafkaClusterNode(state: KafkaClusterState, i: number): void
 /** Wait until node i answers metadata with every node of the cluster registered, or throw. */
 export async function awaitKafkaClusterNode(state: KafkaClusterState, i: number, timeoutMs = 90_000): Promise<void> {
   const node = state.nodes[i]!;
+  // waitUntil counts a throwing probe as "not yet": a node that exited is noted and ends the wait.
+  let exited = false;
   const ok = await waitUntil(async () => {
-    if (!alive(node.pid)) throw new InfrastructureError(`Kafka node ${node.name} exited during start${await logTail(node)}`);
+    if (!alive(node.pid)) return (exited = true);
     return (await brokersSeenBy(node.address, 1_000)) === state.nodes.length;
   }, Math.max(timeoutMs, 1_000), 500);
+  if (exited) throw new InfrastructureError(`Kafka node ${node.name} exited during start${await logTail(node)}`);
   if (!ok) throw new InfrastructureError(`Kafka node ${node.name} did not serve a ${state.nodes.length}-node cluster in time${await logTail(node)}`);
 }
 

@@ -187,11 +187,20 @@ export function startClusterNode(state: RabbitMqClusterState, i: number): void {
 /** Wait until node i accepts AMQP connections again (after a restart), or throw. */
 export async function awaitClusterNode(state: RabbitMqClusterState, i: number, timeoutMs = 90_000): Promise<void> {
   const node = state.nodes[i]!;
+  // Its namespace gone (the cluster was taken down elsewhere): connecting can only hang, stop now.
+  let gone: unknown;
   const ok = await waitUntil(async () => {
+    try {
+      requireNodeHome(node);
+    } catch (e) {
+      gone = e;
+      return true;
+    }
     const conn = await connect(node.url);
     await conn.close();
     return true;
   }, timeoutMs);
+  if (gone) throw gone;
   if (!ok) throw new InfrastructureError(`RabbitMQ node ${node.name} did not come back in time${await logTail(node)}`);
 }
 
