@@ -27,6 +27,9 @@ describe("effectiveQueue (what RabbitMQ applies, from the management API's view)
   it("picks the highest-priority matching policy and ignores exchange policies and bad patterns", () => {
     const ps = [policy("a", "^q", {}, 1), policy("b", "^q", {}, 5), { ...policy("x", "^q", {}, 9), "apply-to": "exchanges" }, policy("bad", "(", {}, 10)];
     expect(matchingPolicy("queue", ps)?.name).toBe("b");
+    const typed = [{ ...policy("qq", "^q", {}, 3), "apply-to": "quorum_queues" }, { ...policy("cq", "^q", {}, 2), "apply-to": "classic_queues" }];
+    expect(matchingPolicy("queue", typed, "quorum")?.name).toBe("qq");
+    expect(matchingPolicy("queue", typed, "classic")?.name).toBe("cq");
   });
 });
 

@@ -34,9 +34,15 @@ const MIN_OF: Record<string, string> = {
   "x-message-ttl": "message-ttl",
 };
 
-/** The policy RabbitMQ applies to a queue: the highest-priority one whose pattern matches its name. */
-export function matchingPolicy(queue: string, policies: readonly PolicyView[]): PolicyView | undefined {
-  const matches = policies.filter((p) => (p["apply-to"] === "queues" || p["apply-to"] === "all") && safeTest(p.pattern, queue));
+/** Which queues a policy's apply-to covers (3.12+ adds per-type values). */
+const appliesTo = (applyTo: string, type: string) => applyTo === "queues" || applyTo === "all" || applyTo === `${type}_queues`;
+
+/**
+ * The policy RabbitMQ applies to a queue: the highest-priority one whose pattern matches its name
+ * (the pattern is RabbitMQ's PCRE, run here as a JavaScript RegExp: the same for ordinary patterns).
+ */
+export function matchingPolicy(queue: string, policies: readonly PolicyView[], type = "classic"): PolicyView | undefined {
+  const matches = policies.filter((p) => appliesTo(p["apply-to"], type) && safeTest(p.pattern, queue));
   return matches.sort((a, b) => b.priority - a.priority)[0];
 }
 
@@ -62,8 +68,8 @@ export interface EffectiveQueue {
 
 /** The effective settings of queue `name` (see the file comment for the rules). */
 export function effectiveQueue(name: string, q: QueueView, policies: readonly PolicyView[], operatorPolicies: readonly PolicyView[]): EffectiveQueue {
-  const policy = matchingPolicy(name, policies);
-  const operator = matchingPolicy(name, operatorPolicies);
+  const policy = matchingPolicy(name, policies, q.type);
+  const operator = matchingPolicy(name, operatorPolicies, q.type);
   const args: Record<string, unknown> = { ...q.arguments };
   const changedBy: Record<string, string> = {};
   for (const [arg, key] of Object.entries(MIN_OF)) {
