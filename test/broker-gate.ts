@@ -25,6 +25,8 @@ export function requireBroker(name: string, installed: boolean, install: string)
 export interface PrivateNode {
   /** Its client URL; read inside tests (the node starts in beforeAll). */
   readonly url: string;
+  /** Its management API (http://127.0.0.1:port), where the node runs one (RabbitMQ). */
+  readonly managementUrl: string | undefined;
 }
 
 /**
@@ -43,8 +45,8 @@ export function usePrivateKafka(): PrivateNode | undefined {
 }
 
 /** Start a node in beforeAll and stop it in afterAll, for a block already gated with requireBroker. */
-export function usePrivateNode(start: () => Promise<{ url: string; stop(): Promise<void> }>): PrivateNode {
-  let node: { url: string; stop(): Promise<void> } | undefined;
+export function usePrivateNode(start: () => Promise<{ url: string; managementUrl?: string; stop(): Promise<void> }>): PrivateNode {
+  let node: { url: string; managementUrl?: string; stop(): Promise<void> } | undefined;
   beforeAll(async () => {
     node = await start();
   }, 120_000);
@@ -53,6 +55,9 @@ export function usePrivateNode(start: () => Promise<{ url: string; stop(): Promi
     get url() {
       if (!node) throw new Error("the private broker node did not start (see the beforeAll error)");
       return node.url;
+    },
+    get managementUrl() {
+      return node?.managementUrl;
     },
   };
 }

@@ -4,7 +4,7 @@ import { requireBroker } from "./broker-gate.js";
 import { gauntlet, tempDir } from "./cli-helpers.js";
 
 import { alive } from "../src/brokers/local/state.js";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 describe("gauntlet brokers up / status / down (RabbitMQ)", () => {
@@ -17,7 +17,14 @@ describe("gauntlet brokers up / status / down (RabbitMQ)", () => {
     const rabbit = status.brokers.find((b: { name: string }) => b.name === "rabbitmq");
     expect(rabbit).toMatchObject({ installed: true, running: true, url: expect.stringMatching(/^amqp:\/\/.*127\.0\.0\.1:\d+$/) });
     expect(rabbit.logs).toContainEqual(expect.stringMatching(/@localhost\.log$/));
+    // The management plugin runs on a port of its own: plans read queue settings back through it (found via the state file).
+    expect(rabbit.urls).toEqual({ management: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
     const out = tempDir();
+    const planFile = join(out, "plan.json");
+    writeFileSync(planFile, JSON.stringify({ gauntlet: "plan", version: 1, family: "rabbitmq", entities: [{ kind: "queue", name: "orders", settings: { type: "quorum", arguments: { "x-delivery-limit": 3 } } }], workload: { runs: 1, seed: 1 } }));
+    const planned = gauntlet(["run", "--plan", planFile, "--broker", rabbit.url, "--out", out, "--json", "--no-progress"], undefined, env);
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(JSON.parse(planned.stdout).plan.validatedConfiguration.orders.native).toMatchObject({ type: "quorum", arguments: { "x-delivery-limit": 3 } });
     const run = gauntlet(["run", "--broker", rabbit.url, "at-least-once", "--runs", "2", "--out", out, "--json"], undefined, env);
     expect(run.code, run.stderr).toBe(0);
     // The report holds what the node logged during the run: the suite's connections, not the boot.

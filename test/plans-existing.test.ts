@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { ServiceBusClient } from "@azure/service-bus";
 import amqp from "amqplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { usePrivateRabbitMq } from "./broker-gate.js";
+import { Kafka, logLevel } from "kafkajs";
+import { usePrivateKafka, usePrivateRabbitMq } from "./broker-gate.js";
 import { gauntlet, tempDir } from "./cli-helpers.js";
 import { type EmulatorProcess, startEmulatorProcess } from "./emulator-process.js";
 
@@ -62,6 +63,68 @@ describe("existing entities on RabbitMQ (useExisting + --use-existing)", () => {
     expect(dl.code).toBe(3);
     expect(dl.stderr).toMatch(/\$\.claims\[0\]\.claim: dead-letter-after cannot be checked on an existing RabbitMQ queue/);
   });
+});
+
+describe("an existing Kafka topic (useExisting + --use-existing)", () => {
+  const node = usePrivateKafka();
+  if (!node) return;
+  const topic = "existing-events";
+  const plan = { gauntlet: "plan", version: 1, family: "kafka", useExisting: true, entities: [{ kind: "topic", name: topic, settings: { partitions: 2 } }], claims: [{ claim: "no-loss", entity: topic }], workload: { runs: 3, seed: 2 } };
+  const withAdmin = async <T>(f: (admin: ReturnType<Kafka["admin"]>, kafka: Kafka) => Promise<T>): Promise<T> => {
+    const kafka = new Kafka({ brokers: [node.url.replace("kafka://", "").split("?")[0]!], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      return await f(admin, kafka);
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
+  it("refuses a topic that retains a record, runs on it by its own name once empty, and creates or deletes no topic", async () => {
+    await withAdmin(async (admin, kafka) => {
+      await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+      const producer = kafka.producer();
+      await producer.connect();
+      await producer.send({ topic, messages: [{ key: "k", value: "someone else's" }] });
+      await producer.disconnect();
+    });
+    const file = write("kafka-existing.json", plan);
+    const refused = gauntlet(["run", "--plan", file, "--broker", node.url, "--use-existing", "--out", tempDir(), "--no-progress"]);
+    expect(refused.code, refused.stderr).toBe(3);
+    expect(refused.stderr).toMatch(/refusing to start: existing-events holds 1 message/);
+    // Empty it the Kafka way: move every partition's start offset to its end.
+    const before = await withAdmin(async (admin) => {
+      for (const p of await admin.fetchTopicOffsets(topic)) await admin.deleteTopicRecords({ topic, partitions: [{ partition: p.partition, offset: p.high }] });
+      return admin.listTopics();
+    });
+    const r = gauntlet(["run", "--plan", file, "--broker", node.url, "--use-existing", "--out", tempDir(), "--json", "--no-progress"]);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.plan.existing.entities).toEqual([topic]);
+    expect(summary.command).toMatch(/--use-existing/);
+    expect(summary.suites.map((s: { verdict: unknown }) => s.verdict)).toEqual([true]);
+    await withAdmin(async (admin) => {
+      // The same topics (none created, none deleted), the topic kept its partitions, and it holds Gauntlet's records now.
+      // (Kafka's own __consumer_offsets appears with the first consumer group: not a topic Gauntlet created.)
+      const user = (ts: string[]) => ts.filter((t) => !t.startsWith("__")).sort();
+      expect(user(await admin.listTopics())).toEqual(user(before));
+      const offsets = await admin.fetchTopicOffsets(topic);
+      expect(offsets).toHaveLength(2);
+      expect(offsets.reduce((n, p) => n + Number(p.high) - Number(p.low), 0)).toBeGreaterThan(0);
+    });
+    // Kafka keeps what was read: the topic is not empty any more, so a second run is refused.
+    const again = gauntlet(["run", "--plan", file, "--broker", node.url, "--use-existing", "--out", tempDir(), "--no-progress"]);
+    expect(again.code).toBe(3);
+    expect(again.stderr).toMatch(/refusing to start: existing-events holds \d+\+? messages/);
+  }, 180_000);
+
+  it("names a topic that does not exist, and does not create it", async () => {
+    const r = gauntlet(["run", "--plan", write("kafka-missing.json", { ...plan, entities: [{ kind: "topic", name: "no-such-topic" }], claims: [] }), "--broker", node.url, "--use-existing", "--out", tempDir()]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/no topic "no-such-topic"/);
+    expect(await withAdmin((admin) => admin.listTopics())).not.toContain("no-such-topic");
+  }, 60_000);
 });
 
 describe("existing entities on a Service Bus emulator (servicebus:// + --use-existing)", () => {

@@ -79,10 +79,9 @@ function settingProblems(plan: Plan): PlanProblem[] {
   return out;
 }
 
-/** What existing entities cannot do (yet): Kafka topics; dead-letter claims on RabbitMQ queues whose dead-letter route is the user's. */
+/** What existing entities cannot do: dead-letter claims on RabbitMQ queues whose dead-letter route is the user's. */
 function existingProblems(plan: Plan): PlanProblem[] {
   if (!plan.useExisting) return [];
-  if (plan.family === "kafka") return [{ path: "$.useExisting", message: "existing Kafka topics are not supported yet", fix: "remove useExisting: Gauntlet creates the plan's topics with their settings (plan import kafka copies a live topic's)" }];
   if (plan.family !== "rabbitmq") return [];
   return (plan.claims ?? []).flatMap((c, i) =>
     c.claim === "dead-letter-after" ? [{ path: `$.claims[${i}].claim`, message: "dead-letter-after cannot be checked on an existing RabbitMQ queue: its dead-letter exchange routes to your queues, which Gauntlet does not read", fix: "remove the claim, or let Gauntlet create the queue (drop useExisting)" }] : [],

@@ -18,6 +18,8 @@ export interface RabbitMqNodeOptions {
   keepRunning?: boolean;
   /** Start a stopped or killed node again on its own directory, ports and data. */
   reuse?: RabbitMqNodeState;
+  /** Run the management plugin on a free loopback port (default true): plans read back queue settings through it. */
+  management?: boolean;
 }
 
 /** What it takes to stop a node later, from another process. */
@@ -28,6 +30,10 @@ export interface RabbitMqNodeState {
   port: number;
   epmdPort: number;
   distPort: number;
+  /** The management plugin's HTTP port (absent: started without it, or by an older Gauntlet). */
+  managementPort?: number;
+  /** Other URLs: `management` (http://127.0.0.1:port, the management API). */
+  urls?: Record<string, string>;
 }
 
 /** A private RabbitMQ node Gauntlet started: its own ports, data and logs; never the system node. */
@@ -35,6 +41,8 @@ export interface StartedRabbitMqNode {
   url: string;
   port: number;
   dir: string;
+  /** The management API (http://127.0.0.1:port), when the node runs the plugin. */
+  managementUrl?: string;
   state: RabbitMqNodeState;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -57,6 +65,7 @@ export async function startRabbitMqNode(options: RabbitMqNodeOptions = {}): Prom
   const reuse = options.reuse;
   const dir = reuse?.dir ?? (await mkdtemp(join(tmpdir(), "gauntlet-rabbitmq-")));
   const [port, distPort, epmdPort] = reuse ? [reuse.port, reuse.distPort, reuse.epmdPort] : [await freePort(), await freePort(), await freePort()];
+  const managementPort = reuse ? reuse.managementPort : options.management === false ? undefined : await freePort();
   const env = {
     ...process.env,
     HOME: dir,
@@ -75,10 +84,11 @@ export async function startRabbitMqNode(options: RabbitMqNodeOptions = {}): Prom
     // A node that cannot start writes its crash dump here, not into the caller's working directory.
     ERL_CRASH_DUMP: join(dir, "erl_crash.dump"),
   };
-  if (!reuse) await writeConfig(dir, port, options);
+  if (!reuse) await writeConfig(dir, port, managementPort, options);
   const child = spawn(join(RABBIT_BIN, "rabbitmq-server"), [], { cwd: dir, env, detached: true, stdio: "ignore" });
   const url = `amqp://guest:guest@127.0.0.1:${port}`;
-  const state: RabbitMqNodeState = { pid: child.pid ?? 0, dir, url, port, epmdPort, distPort };
+  const managementUrl = managementPort === undefined ? undefined : `http://127.0.0.1:${managementPort}`;
+  const state: RabbitMqNodeState = { pid: child.pid ?? 0, dir, url, port, epmdPort, distPort, ...(managementUrl ? { managementPort, urls: { management: managementUrl } } : {}) };
   const stop = () => stopRabbitMqNode(state);
   const ready = await waitUntil(async () => {
     const conn = await connect(url);
@@ -91,15 +101,17 @@ export async function startRabbitMqNode(options: RabbitMqNodeOptions = {}): Prom
     throw new InfrastructureError(`RabbitMQ node on port ${port} did not accept connections in time${log ? `; log tail:\n${log.slice(-1500)}` : ""}`);
   }
   if (options.keepRunning) child.unref();
-  return { url, port, dir, state, stop, [Symbol.asyncDispose]: stop };
+  return { url, port, dir, ...(managementUrl ? { managementUrl } : {}), state, stop, [Symbol.asyncDispose]: stop };
 }
 
-async function writeConfig(dir: string, port: number, options: RabbitMqNodeOptions): Promise<void> {
+async function writeConfig(dir: string, port: number, managementPort: number | undefined, options: RabbitMqNodeOptions): Promise<void> {
   await writeFile(join(dir, "env.conf"), "");
-  await writeFile(join(dir, "enabled_plugins"), "[].\n");
+  // The management plugin (Debian's package ships it) answers plans' read-back of queue settings.
+  await writeFile(join(dir, "enabled_plugins"), managementPort === undefined ? "[].\n" : "[rabbitmq_management].\n");
+  const management = managementPort === undefined ? [] : ["management.tcp.ip = 127.0.0.1", `management.tcp.port = ${managementPort}`];
   await writeFile(
     join(dir, "rabbitmq.conf"),
-    [`listeners.tcp.default = 127.0.0.1:${port}`, "loopback_users = none", `consumer_timeout = ${options.consumerTimeoutMs ?? 5000}`, "log.console = false", "log.file.level = info"].join("\n") + "\n",
+    [`listeners.tcp.default = 127.0.0.1:${port}`, ...management, "loopback_users = none", `consumer_timeout = ${options.consumerTimeoutMs ?? 5000}`, "log.console = false", "log.file.level = info"].join("\n") + "\n",
   );
   // The consumer timeout is only checked on the channel tick (60 s by default).
   await writeFile(join(dir, "advanced.config"), "[{rabbit, [{channel_tick_interval, 500}]}].\n");

@@ -12,6 +12,8 @@ import { connectAmqp, connectAnyNode } from "./connect.js";
 import { AmqpConsumer, toDelivery } from "./consumer.js";
 import { AmqpNames } from "./names.js";
 import { type ClientRole, type ClusterClients, placement } from "./placement.js";
+import { type ManagementEndpoint, readBack } from "./read-back.js";
+import { type Declared, describeReadBack } from "./describe.js";
 
 /** Settings read from an amqp:// URL's query (removed before amqplib sees the URL). */
 export interface AmqpSettings {
@@ -24,6 +26,8 @@ export interface AmqpSettings {
   nodeNames?: readonly string[];
   /** The environment's record of open connections per node (its nemesis reads it). */
   clients?: ClusterClients;
+  /** The management API a plan's settings are read back through (`?management=`), or why there is none. */
+  management?: ManagementEndpoint | { off: string };
 }
 
 /** A plan's native RabbitMQ queue settings (EntitySpec.native). */
@@ -59,6 +63,8 @@ export class AmqpDriver implements Driver {
   private entities: readonly EntitySpec[] = [];
   private readonly names = new AmqpNames(`gauntlet.${randomBytes(4).toString("hex")}`);
   private readonly created: { queues: string[]; exchanges: string[] } = { queues: [], exchanges: [] };
+  /** A plan's queues and exchanges as declared, read back by describe(). */
+  private readonly declared: Declared[] = [];
   /** Queue type per address, where a plan set one. */
   private readonly types = new Map<string, "quorum" | "classic">();
 
@@ -120,6 +126,7 @@ export class AmqpDriver implements Driver {
           const exchange = this.names.exchange(e.name);
           await ch.assertExchange(exchange, "fanout", { durable: true });
           this.created.exchanges.push(exchange);
+          if (e.native) this.declared.push({ address: e.name, exchange, native: e.native });
           for (const s of e.subscriptions) {
             const q = await this.declareQueue(ch, `${e.name}/${s.name}`, s);
             await ch.bindQueue(q, exchange, "");
@@ -129,6 +136,21 @@ export class AmqpDriver implements Driver {
     } finally {
       await closeWithin(ch.close());
     }
+  }
+
+  /**
+   * A plan's queues and exchanges as the broker has them, through the management API: type,
+   * durability and arguments, with what policies (or RabbitMQ's own rules) changed (effective.ts).
+   * When the API cannot be reached, each address says read-back was not possible, and why.
+   */
+  async describe(): Promise<Record<string, Record<string, unknown>>> {
+    if (!this.declared.length) return {};
+    const m = this.settings.management;
+    const back =
+      m && !("off" in m)
+        ? await readBack(m, this.declared.flatMap((d) => (d.queue ? [d.queue] : [])), this.declared.flatMap((d) => (d.exchange ? [d.exchange] : [])))
+        : { unavailable: `not read back: ${m?.off ?? "the management API is off (?management=off)"}` };
+    return describeReadBack(this.declared, back);
   }
 
   /** A producer is its own connection, as in an application: a fault that kills it kills only it. */
@@ -263,6 +285,7 @@ export class AmqpDriver implements Driver {
     }
     await ch.assertQueue(name, { durable: native?.durable ?? true, arguments: args });
     this.created.queues.push(name, dlq);
+    if (native) this.declared.push({ address, queue: name, native: spec.native!, sent: args });
     return name;
   }
 }

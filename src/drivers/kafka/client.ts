@@ -34,6 +34,8 @@ export interface KafkaClient {
   topicEnds(topic: string): Promise<PartitionEnds[]>;
   /** The group's committed position per partition of `topic` (absent: never committed). */
   committed(group: string, topic: string): Promise<Map<number, number>>;
+  /** Commit `group`'s position on `topic` at these offsets (before any member joins): it reads only what comes after. */
+  startGroupAt(group: string, topic: string, offsets: readonly { partition: number; offset: number }[]): Promise<void>;
   /** A producer; `partitionsOf` gives each topic's partition count (default: the URL's `partitions`). */
   sender(partitionsOf?: (topic: string) => number): Promise<RecordSender>;
   /** A started member of `group` reading `topic`, committing only after processing (peek-lock); reports rebalances to `emit`. */

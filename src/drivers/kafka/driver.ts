@@ -52,6 +52,9 @@ export class KafkaDriver implements Driver {
   }
 
   async provision(entities: readonly EntitySpec[]): Promise<void> {
+    // Existing topics (a plan's useExisting): used by their own names; nothing is created or deleted.
+    for (const e of entities.filter((x) => x.existing)) await this.useExisting(e);
+    entities = entities.filter((e) => !e.existing);
     const plain = entities.filter((e) => e.native === undefined).map((e) => this.names.topic(e.name));
     if (plain.length) await this.client.createTopics(plain, this.settings.partitions);
     this.topics.push(...plain);
@@ -76,6 +79,41 @@ export class KafkaDriver implements Driver {
     if (!planned.length) return {};
     const topics = await describeKafkaTopics(this.settings, planned.map((e) => this.names.topic(e.name)), "reading back the plan's topics");
     return Object.fromEntries(planned.map((e, i) => [e.name, { native: readBack(topics[i]!, e.native ?? {}) }]));
+  }
+
+  /**
+   * Records on each existing topic (end minus start offset, summed over its partitions: Kafka keeps
+   * what was read, so a topic is empty only when nothing is retained). Rejects naming a topic that
+   * does not exist.
+   */
+  async countExisting(entities: readonly EntitySpec[]): Promise<Record<string, number>> {
+    const names = entities.map((e) => e.name);
+    // Listed first: reading offsets of a missing topic could create it where auto-creation is on.
+    await describeKafkaTopics(this.settings, names, "--use-existing").catch((err: Error) => {
+      throw new Error(err.message.replace(/^--topic: /, ""));
+    });
+    const out: Record<string, number> = {};
+    for (const name of names) out[name] = (await this.client.topicEnds(name)).reduce((n, e) => n + (e.high - e.low), 0);
+    return out;
+  }
+
+  /**
+   * Take an existing topic by its own name and start each of this driver's groups on it at the
+   * topic's current end: a scenario reads only what it sent, not what earlier scenarios left
+   * (Kafka keeps consumed records).
+   */
+  private async useExisting(e: EntitySpec): Promise<void> {
+    this.names.existing.add(e.name);
+    const ends = await this.client.topicEnds(e.name);
+    if (!ends.length) throw new Error(`no topic "${e.name}" on the broker`);
+    this.partitionCounts.set(e.name, ends.length);
+    const offsets = ends.map((p) => ({ partition: p.partition, offset: p.high }));
+    const addresses = e.kind === "queue" ? [e.name] : e.subscriptions.map((s) => `${e.name}/${s.name}`);
+    for (const address of addresses) {
+      const group = this.names.group(address);
+      await this.client.startGroupAt(group, e.name, offsets);
+      if (!this.groups.includes(group)) this.groups.push(group);
+    }
   }
 
   async producer(): Promise<Producer> {

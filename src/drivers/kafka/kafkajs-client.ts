@@ -80,6 +80,10 @@ class KafkaJsClient implements KafkaClient {
     return KafkaConsumer.start(this.kafka, group, topic, entity, this.settings, emit);
   }
 
+  async startGroupAt(groupId: string, topic: string, offsets: readonly { partition: number; offset: number }[]): Promise<void> {
+    await this.admin.setOffsets({ groupId, topic, partitions: offsets.map((o) => ({ partition: o.partition, offset: String(o.offset) })) });
+  }
+
   async deleteGroups(groups: readonly string[]): Promise<void> {
     await this.admin.deleteGroups([...groups]);
   }

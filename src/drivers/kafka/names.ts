@@ -4,10 +4,14 @@
  * `gauntlet.<run>.events` with one consumer group per subscription (`….events.billing`).
  */
 export class KafkaNames {
+  /** Topics that already exist (a plan's useExisting): named verbatim, never created or deleted. */
+  readonly existing = new Set<string>();
+
   constructor(readonly prefix: string) {}
 
   topic(target: string): string {
-    return `${this.prefix}.${target.split("/")[0]}`;
+    const name = target.split("/")[0]!;
+    return this.existing.has(name) ? name : `${this.prefix}.${name}`;
   }
 
   /** The consumer group that plays the queue or subscription at `address`. */

@@ -14,7 +14,7 @@ import { startAmqpClusterEnvironment } from "./cluster-environment.js";
 
 /** An external RabbitMQ reached by URL; each connect() opens a fresh driver with its own entities. */
 export async function startAmqpEnvironment(redacted: string, url: URL, options: { faults?: readonly FaultName[] } = {}, connectTimeoutMs = 10_000): Promise<StartedEnvironment> {
-  const settings = parseAmqpUrl(url);
+  const settings = await withLocalManagement(url, parseAmqpUrl(url));
   // issue 13: a node of `gauntlet brokers up rabbitmq --nodes N` brings the whole cluster and its faults.
   const cluster = await startAmqpClusterEnvironment(redacted, url, settings, options);
   if (cluster) return cluster;
@@ -39,6 +39,19 @@ export async function startAmqpEnvironment(redacted: string, url: URL, options: 
     stop,
     [Symbol.asyncDispose]: stop,
   };
+}
+
+/**
+ * The node from `gauntlet brokers up rabbitmq` runs its management API on a port of its own
+ * (recorded in its state file): read back through that one unless the URL says `?management=`.
+ */
+async function withLocalManagement(url: URL, settings: AmqpSettings): Promise<AmqpSettings> {
+  if (url.searchParams.has("management") || !settings.management || "off" in settings.management) return settings;
+  const node = await readState<RabbitMqNodeState>("rabbitmq");
+  const local = ["127.0.0.1", "localhost"].includes(url.hostname) && node && alive(node.pid) && node.port === Number(url.port || 5672);
+  if (!local) return settings;
+  if (node.managementPort === undefined) return { ...settings, management: { off: "the node from `gauntlet brokers up rabbitmq` runs without the management plugin (started by an older Gauntlet: brokers down, then brokers up)" } };
+  return { ...settings, management: { ...settings.management, url: `http://127.0.0.1:${node.managementPort}` } };
 }
 
 /**

@@ -56,6 +56,10 @@ export class PlatformaticAdmin {
     return new Map(partitions.filter((p) => p.committedOffset >= 0n).map((p) => [p.partitionIndex, Number(p.committedOffset)]));
   }
 
+  async startGroupAt(groupId: string, topic: string, offsets: readonly { partition: number; offset: number }[]): Promise<void> {
+    await this.admin.alterConsumerGroupOffsets({ groupId, topics: [{ name: topic, partitionOffsets: offsets.map((o) => ({ partition: o.partition, offset: BigInt(o.offset) })) }] });
+  }
+
   async deleteGroups(groups: readonly string[]): Promise<void> {
     await this.admin.deleteGroups({ groups: [...groups] });
   }

@@ -11,6 +11,7 @@ export async function connectPlatformatic(settings: KafkaSettings, options: Clie
     createTopics: (topics, partitions, topicOptions) => admin.createTopics(topics, partitions, topicOptions),
     topicEnds: (topic) => admin.topicEnds(topic),
     committed: (group, topic) => admin.committed(group, topic),
+    startGroupAt: (group, topic, offsets) => admin.startGroupAt(group, topic, offsets),
     sender: (partitionsOf) => openPlatformaticSender(settings, options, partitionsOf),
     member: (group, topic, entity, emit) => PlatformaticGroupConsumer.start(settings, group, topic, entity, options, emit),
     deleteGroups: (groups) => admin.deleteGroups(groups),
