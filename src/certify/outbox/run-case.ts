@@ -52,9 +52,10 @@ export async function runOutboxCase(env: OutboxEnv, c: OutboxCase): Promise<{ ou
     else outcome.committed.push({ id: order.id, aggregate: order.aggregate });
     return `${order.id} (${order.aggregate}, amount ${order.amount}) ${writer.rolledBack ? "rolled back" : "committed"}`;
   };
-  const relay = async (crash?: RelayCrash): Promise<{ label: string; count: number; crashed: boolean }> => {
+  const open = () => GauntletConnection.open(env.url, env.admin);
+  const relay = async (crash?: RelayCrash, opened?: Awaited<ReturnType<typeof open>>): Promise<{ label: string; count: number; crashed: boolean }> => {
     const label = `relay pass ${++passes}`;
-    const conn = await GauntletConnection.open(env.url, env.admin);
+    const conn = opened ?? (await open());
     let count = 0;
     let crashNow!: () => void;
     const crashed = new Promise<void>((r) => (crashNow = r));
@@ -84,7 +85,13 @@ export async function runOutboxCase(env: OutboxEnv, c: OutboxCase): Promise<{ ou
     for (const [i, step] of c.steps.entries()) {
       if (step.op === "write") trace.push(`${i + 1}. ${describeStep(step)}: ${await write(step.rollback)}`);
       else if (step.op === "relay") trace.push(`${i + 1}. ${describeStep(step)}: ${show(await relay(step.crash))}`);
-      else trace.push(`${i + 1}. ${describeStep(step)}: ${(await Promise.all([relay(step.crash), relay()])).map(show).join("; ")}`);
+      else {
+        // Both connections open before either relay starts: otherwise the one whose connect
+        // finished first could complete its pass before the other's SELECT, and "two relays at
+        // once" would run one after the other (CI once certified a relay with no lock, 100 of 100).
+        const [a, b] = await Promise.all([open(), open()]);
+        trace.push(`${i + 1}. ${describeStep(step)}: ${(await Promise.all([relay(step.crash, a), relay(undefined, b)])).map(show).join("; ")}`);
+      }
     }
     while (next < c.orders.length) trace.push(`then write: ${await write(false)}`);
     for (let i = 0; i < DRAIN_PASSES; i++) {
