@@ -16,6 +16,15 @@ function expectNative(stdout: string, tool: string) {
   expect(results.native.ratio).toBeGreaterThan(0);
   expect(results.native.runs[0].size).toBe(100);
   expect(readFileSync(join(run.reportDir, "report.html"), "utf8")).toContain("Native tool comparison");
+  // The ratio is taken from the twin cell run again with nothing consumed (as the tool runs), every
+  // acknowledged message read back after; the matrix's cell (consumer in the same process) beside it.
+  const r0 = results.native.runs[0];
+  expect(r0.gauntletCell).toMatch(/producer only\)$/);
+  const [read, acked] = r0.gauntletTiming.readBack.split(" of ").map(Number);
+  expect(acked).toBeGreaterThan(0);
+  expect(read).toBe(acked);
+  expect(r0.withConsumer.gauntletCell).not.toMatch(/producer only/);
+  expect(r0.withConsumer.gauntletMsgsPerSec).toBeGreaterThan(0);
   return results;
 }
 

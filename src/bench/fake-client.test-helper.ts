@@ -5,7 +5,11 @@ import { readStamp } from "./measure/payload.js";
 import { nowNs } from "./measure/time.js";
 import type { CellResult, CellSpec } from "./types.js";
 
-/** A scripted client: each send waits `ackAfter()` (a promise) before it is acknowledged. */
+/**
+ * A scripted client: each send waits `ackAfter()` (a promise) before it is acknowledged. Like a
+ * broker it keeps what was acknowledged while no consumer is attached, and a consumer that attaches
+ * later reads it from the start; `lose(payload)` true drops that message after acknowledging it.
+ */
 export class FakeClient implements BenchClient {
   readonly family = "fake";
   readonly environment = "test";
@@ -13,9 +17,15 @@ export class FakeClient implements BenchClient {
   inFlight = 0;
   maxInFlight = 0;
   sends = 0;
+  /** Sends made while a consumer was attached (the producer-only twin must leave this at 0 while it measures). */
+  consumedWhileSending = 0;
   private onDelivery: ((p: Buffer) => void) | undefined;
+  private readonly stored: Buffer[] = [];
 
-  constructor(private readonly ackAfter: () => Promise<void>) {}
+  constructor(
+    private readonly ackAfter: () => Promise<void>,
+    private readonly lose: (payload: Buffer) => boolean = () => false,
+  ) {}
 
   private async track<T>(payloads: Buffer[], done: T): Promise<T> {
     this.sends += payloads.length;
@@ -26,7 +36,12 @@ export class FakeClient implements BenchClient {
     } finally {
       this.inFlight--;
     }
-    for (const p of payloads) this.onDelivery?.(p);
+    if (this.onDelivery) this.consumedWhileSending += payloads.length;
+    for (const p of payloads) {
+      if (this.lose(p)) continue;
+      if (this.onDelivery) this.onDelivery(p);
+      else this.stored.push(p);
+    }
     return done;
   }
 
@@ -38,6 +53,7 @@ export class FakeClient implements BenchClient {
   }
   async consume(onDelivery: (payload: Buffer) => void): Promise<void> {
     this.onDelivery = onDelivery;
+    for (const p of this.stored.splice(0)) onDelivery(p);
   }
   versions() {
     return { client: "fake" };

@@ -27,6 +27,11 @@ export interface CellContext {
   index: number;
   /** Route deliveries of this cell's messages to `rec` (undefined: the cell is over). */
   route(index: number, rec: CellRecorder | undefined): void;
+  /**
+   * Runs once sending has stopped and acks have settled, before the drain: a producer-only cell
+   * starts its consumer here, so nothing is consumed while the producer is measured.
+   */
+  afterSending?(): Promise<void>;
 }
 
 /**
@@ -82,6 +87,7 @@ export async function runCell(client: BenchClient, spec: CellSpec, timing: CellT
   const eventLoop = monitoring ? loop.stop() : { p50Ms: 0, p99Ms: 0, maxMs: 0 };
   const settled = await sender.settle(timing.settleMs ?? 30_000);
   if (!settled) rec.onError(new Error(`no ack within ${timing.settleMs ?? 30_000} ms after sending stopped`), Math.max(0, rec.sent - rec.acked - rec.errors), true);
+  await ctx.afterSending?.();
   await rec.drained(timing.drainMs ?? 10_000);
   ctx.route(ctx.index, undefined);
   rec.close();

@@ -76,6 +76,46 @@ export async function runSendModes(o: SendModesOptions): Promise<SendModesRecord
   }
 }
 
+export interface ProducerOnlyOptions {
+  broker: string;
+  spec: CellSpec;
+  timing: CellTiming;
+  openClient?(): Promise<BenchClient>;
+  /** The client is open: an interrupt handler may close it (and delete its destination). */
+  onClientOpen?(client: BenchClient): void;
+}
+
+/**
+ * One cell with nothing consumed while it is measured, as the brokers' own producer benchmarks
+ * run (kafka-producer-perf-test has no consumer; PerfTest runs with -y 0): a fresh client (its own
+ * topic or queue), one acknowledged probe to open the producer's connection and read metadata,
+ * then the cell; only after sending stops and acks settle does a consumer read everything back
+ * from the start, so a message acknowledged and never delivered still flags the cell
+ * `undelivered`. No end-to-end latency: the read-back's wait is not a delivery latency.
+ */
+export async function runProducerOnlyCell(o: ProducerOnlyOptions): Promise<CellResult> {
+  const client = await (o.openClient ? o.openClient() : openBenchClient(o.broker));
+  o.onClientOpen?.(client);
+  try {
+    await client.sendOne(stampPayload(payloadTemplate(HEADER_BYTES), nowNs(), PROBE_CELL, false));
+    let rec: CellRecorder | undefined;
+    const ctx = {
+      runStartNs: nowNs(),
+      index: 0,
+      route: (_: number, r: CellRecorder | undefined) => (rec = r),
+      afterSending: () =>
+        client.consume((payload) => {
+          const stamp = readStamp(payload);
+          if (stamp && stamp.cell === 0) rec?.onReadBack(stamp.measured);
+        }),
+    };
+    const cell = await runCell(client, o.spec, { ...o.timing, drainMs: o.timing.drainMs ?? 60_000 }, ctx);
+    return { ...cell, producerOnly: true };
+  } finally {
+    await client.close();
+  }
+}
+
 /** The cell index stamped into the readiness probe. */
 const PROBE_CELL = 0xffffffff;
 const READY_TIMEOUT_MS = 60_000;

@@ -62,6 +62,12 @@ export type CellFlag =
 
 export interface CellResult extends CellSpec {
   antiPattern: boolean;
+  /**
+   * Measured with nothing consumed (the native comparison's twin, as the brokers' own producer
+   * benchmarks run): read back only after sending stopped, so `delivered` counts the read-back
+   * and there is no end-to-end latency.
+   */
+  producerOnly?: true;
   startedAt: string;
   /** Offset of the measured phase's start from the run's start, seconds (for timelines). */
   offsetSeconds: number;

@@ -9,7 +9,7 @@ import { BenchProgress } from "../bench/progress.js";
 import { formatBenchText } from "../bench/report/text.js";
 import { writeBenchReport } from "../bench/report/write.js";
 import { prepareNative, runNative } from "../bench/native/index.js";
-import { intervalFor, runSendModes } from "../bench/run.js";
+import { intervalFor, runProducerOnlyCell, runSendModes } from "../bench/run.js";
 import { formatProxyOverhead, openThroughProtocolProxy, proxyOverhead } from "../bench/protocol-proxy.js";
 import { evaluateThresholds, parseThreshold } from "../bench/thresholds.js";
 import type { BenchRun, CellResult } from "../bench/types.js";
@@ -82,7 +82,15 @@ export async function sendModesCommand(options: SendModesCommandOptions): Promis
     },
     onClientOpen: (c) => (client = c),
   }).finally(release);
-  const native = o.native ? await runNative(o.broker, record.cells, { sizes, inFlight, batch, modes, durationMs }, say) : undefined;
+  // The native tools consume nothing: the twin cell runs again producer-only (≥ 5 s, read back after).
+  const twinTiming = { warmupMs: Math.max(warmupMs, 1_000), durationMs: Math.max(durationMs, 5_000), rate, messages, intervalMs: 1_000, drainMs: 60_000 };
+  let twinClient: BenchClient | undefined;
+  const releaseTwin = onShutdown(async () => {
+    await twinClient?.close().catch(() => {});
+  });
+  const native = o.native
+    ? await runNative(o.broker, record.cells, { sizes, inFlight, batch, modes, durationMs }, say, (spec) => runProducerOnlyCell({ broker: o.broker, spec, timing: twinTiming, onClientOpen: (c) => (twinClient = c) })).finally(releaseTwin)
+    : undefined;
   // --protocol-proxy: the same matrix again, every connection through an idle protocol proxy.
   let protocolProxy: BenchRun["protocolProxy"];
   if (o.protocolProxy) {

@@ -77,6 +77,16 @@ export class CellRecorder {
     this.intervals.latency("e2e", t, us);
   }
 
+  /**
+   * A message of this cell read back after sending ended (a producer-only cell): it counts as
+   * delivered, but its e2e latency would be the read-back's wait, so none is recorded.
+   */
+  onReadBack(measured: boolean): void {
+    if (this.closed) return;
+    this.deliveredAll++;
+    if (measured) this.delivered++;
+  }
+
   /** Wait until the consumer has received every acknowledged message, or `timeoutMs` passed. */
   async drained(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;

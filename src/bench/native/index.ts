@@ -2,7 +2,7 @@ import type { NativeMeasurement, NativeTool } from "../../core/environment.js";
 import { UsageError } from "../../core/errors.js";
 import { checkBroker } from "../../environments/start.js";
 import { bestPerSize, modeLabel } from "../report/format.js";
-import type { BenchSettings, CellResult } from "../types.js";
+import type { BenchSettings, CellResult, CellSpec } from "../types.js";
 import type { NativeComparison, NativeRun } from "./types.js";
 
 export type { NativeComparison, NativeRun } from "./types.js";
@@ -27,7 +27,14 @@ export async function prepareNative(broker: string, log: (line: string) => void)
  * Gauntlet's pipelined cell with K in flight) or else Gauntlet's fastest honest cell of that size
  * (kafka-producer-perf-test batches inside the Java client).
  */
-export async function runNative(broker: string, cells: readonly CellResult[], settings: Pick<BenchSettings, "sizes" | "inFlight" | "durationMs"> & Partial<Pick<BenchSettings, "batch" | "modes">>, log: (line: string) => void): Promise<NativeComparison> {
+export async function runNative(
+  broker: string,
+  cells: readonly CellResult[],
+  settings: Pick<BenchSettings, "sizes" | "inFlight" | "durationMs"> & Partial<Pick<BenchSettings, "batch" | "modes">>,
+  log: (line: string) => void,
+  /** Runs the twin cell again with nothing consumed while it is measured (the native tools consume nothing). */
+  producerOnly?: (twin: CellSpec) => Promise<CellResult>,
+): Promise<NativeComparison> {
   const tool = nativeTool(broker);
   const { url } = checkBroker(broker);
   const best = bestPerSize(cells);
@@ -37,6 +44,15 @@ export async function runNative(broker: string, cells: readonly CellResult[], se
     const seconds = Math.max(1, (top?.measuredMs ?? settings.durationMs) / 1000);
     const m = await tool.measure(broker, url, { size, seconds, inFlight: Math.max(...settings.inFlight), ...(settings.batch?.length && (settings.modes ?? ["batched"]).includes("batched") ? { batch: Math.max(...settings.batch) } : {}), ...(top ? { rateHint: top.achievedRate } : {}) }, log);
     const twin = m.twin && cells.find((c) => c.mode === m.twin!.mode && c.size === size && c.n === m.twin!.n && c.acked > 0);
+    if (twin && producerOnly) {
+      log(`native: Gauntlet's twin cell ${twin.id} again, producer only (read back after sending stops) ...`);
+      const alone = await producerOnly({ id: twin.id, mode: twin.mode, size: twin.size, n: twin.n });
+      const run = nativeRun(size, m, alone, `${m.comparison.twin!}; run again with nothing consumed while measured, as the tool runs (${(alone.measuredMs / 1000).toFixed(1)} s measured after ${alone.warmupMs / 1000} s warm-up, ${alone.delivered.toLocaleString("en-US")} of ${alone.acked.toLocaleString("en-US")} read back after); the matrix's cell consumed every message in the same process (withConsumer)`);
+      const ratio = m.msgsPerSec > 0 ? round(twin.achievedRate / m.msgsPerSec) : null;
+      const gauntletTiming = { warmupS: alone.warmupMs / 1000, measuredS: Math.round(alone.measuredMs / 100) / 10, readBack: `${alone.delivered} of ${alone.acked}` };
+      runs.push({ ...run, gauntletTiming, withConsumer: { gauntletCell: `${twin.id} (${modeLabel(twin)})`, gauntletMsgsPerSec: twin.achievedRate, ratio } });
+      continue;
+    }
     runs.push(nativeRun(size, m, twin || top, twin ? m.comparison.twin! : m.comparison.fastest));
   }
   const first = runs[0]!;
@@ -63,7 +79,7 @@ function nativeRun(size: number, m: NativeMeasurement, cell: CellResult | undefi
     mbPerSec: m.mbPerSec,
     how: m.how,
     toolSummary: m.summary,
-    gauntletCell: cell ? `${cell.id} (${modeLabel(cell)})` : null,
+    gauntletCell: cell ? `${cell.id} (${modeLabel(cell)}${cell.producerOnly ? ", producer only" : ""})` : null,
     gauntletMsgsPerSec: cell ? cell.achievedRate : null,
     ratio: cell && msgsPerSec > 0 ? round(cell.achievedRate / msgsPerSec) : null,
     comparison,
@@ -79,7 +95,7 @@ export const TRUSTED_RATIO = { min: 0.5, max: 1.5 } as const;
  * its client library) is the bottleneck, or the native tool ran something easier or harder than
  * Gauntlet's cell. Names the likely cause from what each side reported.
  */
-export function suspectIf(ratio: number | null, cell: Pick<CellResult, "flags" | "mode" | "n" | "measuredMs"> | undefined, m: Pick<NativeMeasurement, "settings">): { suspect?: string } {
+export function suspectIf(ratio: number | null, cell: Pick<CellResult, "flags" | "mode" | "n" | "measuredMs" | "producerOnly"> | undefined, m: Pick<NativeMeasurement, "settings">): { suspect?: string } {
   if (ratio === null || (ratio >= TRUSTED_RATIO.min && ratio <= TRUSTED_RATIO.max)) return {};
   const causes: string[] = [];
   const seconds = Number(m.settings.seconds ?? m.settings.durationS ?? NaN);
@@ -91,7 +107,7 @@ export function suspectIf(ratio: number | null, cell: Pick<CellResult, "flags" |
     return { suspect: `ratio ${ratio.toFixed(2)} > ${TRUSTED_RATIO.max}: Gauntlet cannot be this much faster than the broker's own tool on the same work; likely ${causes.join("; ")}` };
   }
   if (cell?.flags.some((f) => f === "behind-schedule" || f === "event-loop-delay")) causes.push("Gauntlet's generator fell behind (flagged in the cell): the client library or the 2-core host is the bottleneck, not the broker");
-  if (m.settings.consumer === undefined) causes.push("Gauntlet's cell also consumes every message in the same process (end-to-end latency), which the native tool does not: on a small host that consumer competes with the producer for the event loop and the cores");
+  if (m.settings.consumer === undefined && !cell?.producerOnly) causes.push("Gauntlet's cell also consumes every message in the same process (end-to-end latency), which the native tool does not: on a small host that consumer competes with the producer for the event loop and the cores");
   causes.push("the client library's per-request cost and limits (e.g. kafkajs keeps one produce request in flight per idempotent producer and does no internal batching)");
   return { suspect: `ratio ${ratio.toFixed(2)} < ${TRUSTED_RATIO.min}: this measures Gauntlet's client more than the broker; likely ${causes.join("; ")}` };
 }

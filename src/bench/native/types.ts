@@ -21,6 +21,13 @@ export interface NativeRun {
   ratio: number | null;
   /** Why that cell is the comparable one. */
   comparison: string;
+  /**
+   * The twin cell of the matrix, measured while Gauntlet's consumer read every message in the same
+   * process, beside the producer-only run the ratio is taken from (`gauntletCell`).
+   */
+  /** The producer-only twin's own timing (the matrix's cells use the run's --duration and --warmup). */
+  gauntletTiming?: { warmupS: number; measuredS: number; readBack: string };
+  withConsumer?: { gauntletCell: string; gauntletMsgsPerSec: number; ratio: number | null };
   /** Set when the ratio is outside 0.5–1.5: the comparison is suspect, and the likely cause. */
   suspect?: string;
 }

@@ -70,7 +70,7 @@ function nativeSection(run: BenchRun): string {
     h(rate(r.msgsPerSec)),
     h(r.gauntletCell ?? "-"),
     h(r.gauntletMsgsPerSec === null ? "-" : rate(r.gauntletMsgsPerSec)),
-    r.ratio === null ? "-" : `<strong>${h(r.ratio.toFixed(2))} ×</strong>`,
+    (r.ratio === null ? "-" : `<strong>${h(r.ratio.toFixed(2))} ×</strong>`) + (r.withConsumer?.ratio != null ? `<br><span class="muted">${h(r.withConsumer.ratio.toFixed(2))} × with the consumer (${h(rate(r.withConsumer.gauntletMsgsPerSec))} msgs/s)</span>` : ""),
     `<code>${h(r.command)}</code><br><span class="muted">${h(r.how)}; ${h(r.comparison)}</span>`,
   ]);
   return `<h2 id="native">Native tool comparison</h2>

@@ -46,7 +46,9 @@ export function formatBenchText(run: BenchRun): string {
     out.push("", `native comparison (${run.native.toolVersion}, same broker and settings, run after Gauntlet's cells):`);
     for (const r of run.native.runs) {
       out.push(`  ${nativeLine(run.native.tool, r)}`);
-      out.push(`    gauntlet: ${settingsLine({ ...run.settings.client, durationS: run.settings.durationMs / 1000, warmupS: run.settings.warmupMs / 1000 })}`);
+      if (r.withConsumer) out.push(`    with Gauntlet's consumer reading in the same process (the matrix's cell ${r.withConsumer.gauntletCell}): ${Math.round(r.withConsumer.gauntletMsgsPerSec).toLocaleString("en-US")} msgs/s${r.withConsumer.ratio === null ? "" : ` = ${r.withConsumer.ratio.toFixed(2)} ×`}`);
+      const timing = r.gauntletTiming ? { producerOnly: "yes (nothing consumed while measured)", measuredS: r.gauntletTiming.measuredS, warmupS: r.gauntletTiming.warmupS, readBackAfter: r.gauntletTiming.readBack } : { durationS: run.settings.durationMs / 1000, warmupS: run.settings.warmupMs / 1000 };
+      out.push(`    gauntlet: ${settingsLine({ ...run.settings.client, ...timing })}`);
       out.push(`    ${run.native.tool}: ${settingsLine(r.settings)}`);
       if (r.suspect) out.push(`    WARNING, suspect comparison: ${r.suspect}`);
     }
