@@ -115,6 +115,13 @@ describe("plans on a private RabbitMQ", () => {
     expect(anomalies(s)).toContain("at-least-once/lost");
   }, 180_000);
 
+  it("single active consumer (quorum refuses basic.get; classic lets it bypass SAC): read by subscription, order per key holds", async () => {
+    const sac = (type: string) => ({ type, arguments: { "x-single-active-consumer": true } });
+    const plan = { gauntlet: "plan", version: 1, family: "rabbitmq", entities: [{ kind: "queue", name: "jobs", settings: sac("quorum") }, { kind: "queue", name: "tasks", settings: sac("classic") }] };
+    const s = await runPlan(plan, { broker: node.url, runs: 5, seed: 4, shrinkBudgetSeconds: 1, out });
+    expect(s.suites.map((x) => `${x.suite}:${String(x.verdict)}`).sort()).toEqual(["no-loss@jobs:true", "no-loss@tasks:true", "order-per-key@jobs:true", "order-per-key@tasks:true"]);
+  }, 180_000);
+
   it("a classic queue without a delivery limit under dead-letter-after 2 fails", async () => {
     const plan = { gauntlet: "plan", version: 1, family: "rabbitmq", entities: [{ kind: "queue", name: "invoices", settings: { type: "classic", arguments: { "x-dead-letter-exchange": "dlx" } } }], claims: [{ claim: "dead-letter-after", entity: "invoices", deliveries: 2 }] };
     const s = await runPlan(plan, { broker: node.url, runs: 10, seed: 4, shrinkBudgetSeconds: 1, out });

@@ -34,8 +34,7 @@ export function deriveClaims(plan: Plan): { claims: CheckedClaim[]; unchecked: U
         const limit = native.arguments["x-delivery-limit"];
         claims.push({ claim: { claim: "dead-letter-after", entity: address, deliveries: limit + 1 }, because: `${native.type ?? "classic"} queue with x-delivery-limit ${limit} + dead-letter exchange: dead-lettered once delivered ${limit + 1} times` });
       }
-      if (s.orderedKeys && plan.family === "rabbitmq") unchecked.push({ entity: address, setting: "x-single-active-consumer", reason: "order per key: not checked yet on RabbitMQ (Gauntlet's consumers poll with basic.get, which single active consumer does not govern)" });
-      else if (s.orderedKeys) claims.push({ claim: { claim: "order-per-key", entity: address }, because: plan.family === "servicebus" ? "requiresSession: a session (key) is held by one consumer, in order" : "x-single-active-consumer: one consumer at a time, in order" });
+      if (s.orderedKeys) claims.push({ claim: { claim: "order-per-key", entity: address }, because: plan.family === "servicebus" ? "requiresSession: a session (key) is held by one consumer, in order" : "x-single-active-consumer: one consumer at a time, in order" });
       if (native.deadLetteringOnMessageExpiration && native.defaultMessageTimeToLiveMs !== undefined) unchecked.push({ entity: address, setting: "deadLetteringOnMessageExpiration + defaultMessageTimeToLive", reason: "expired messages dead-lettered, not lost: not checked yet (messages are consumed long before they expire)" });
       const args = native.arguments ?? {};
       // x-max-length + x-overflow is judged by no-loss: reject-publish nacks (a failed send), drop-head loses acknowledged messages.
@@ -110,12 +109,8 @@ export function claimProblems(plan: Plan): PlanProblem[] {
     if (c.claim === "no-duplicates" && plan.family === "servicebus" && !isReceivable) {
       problems.push({ path, message: "no-duplicates is checked on queues", fix: "name a queue with requiresDuplicateDetection" });
     }
-    if (c.claim === "order-per-key" && plan.family === "rabbitmq" && isReceivable) {
-      problems.push(
-        settingsOf(c.entity, specs)?.orderedKeys
-          ? { path: `$.claims[${i}].claim`, message: "order-per-key on RabbitMQ cannot be checked yet: Gauntlet's consumers poll with basic.get, which single active consumer does not govern", fix: "remove the claim (it is listed as not checked)" }
-          : { path, message: `RabbitMQ keeps order per key on "${c.entity}" only with one consumer at a time`, fix: `set "x-single-active-consumer": true in the arguments of "${c.entity}"` },
-      );
+    if (c.claim === "order-per-key" && plan.family === "rabbitmq" && isReceivable && !settingsOf(c.entity, specs)?.orderedKeys) {
+      problems.push({ path, message: `RabbitMQ keeps order per key on "${c.entity}" only with one consumer at a time`, fix: `set "x-single-active-consumer": true in the arguments of "${c.entity}"` });
     }
   });
   return problems;

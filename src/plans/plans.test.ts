@@ -29,6 +29,10 @@ describe("plan validation", () => {
     const rabbit = { gauntlet: "plan", version: 1, family: "rabbitmq", entities: [{ kind: "queue", name: "q", settings: { type: "quorum" } }] };
     const order = planProblems({ ...rabbit, claims: [{ claim: "order-per-key", entity: "q" }] }).problems;
     expect(order[0]).toMatchObject({ path: "$.claims[0].entity", fix: expect.stringMatching(/x-single-active-consumer/) });
+    // With single active consumer the claim is expressible, and derived from the setting.
+    const sac = { ...rabbit, entities: [{ kind: "queue", name: "q", settings: { type: "quorum", arguments: { "x-single-active-consumer": true } } }] };
+    expect(planProblems({ ...sac, claims: [{ claim: "order-per-key", entity: "q" }] }).problems).toEqual([]);
+    expect(deriveClaims(validatePlan(sac, "p.json")).claims.map((c) => c.claim.claim)).toContain("order-per-key");
     expect(paths({ ...rabbit, claims: [{ claim: "no-duplicates", entity: "q" }] })).toEqual(["$.claims[0].claim"]);
     expect(paths({ ...rabbit, claims: [{ claim: "fast", entity: "q" }] })).toEqual(["$.claims[0].claim"]);
   });

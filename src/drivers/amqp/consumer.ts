@@ -1,4 +1,4 @@
-import type { Channel, ChannelModel, GetMessage } from "amqplib";
+import type { Channel, ChannelModel, ConsumeMessage, GetMessage, Message } from "amqplib";
 import type { Consumer, ConsumerOptions } from "../../core/driver.js";
 import type { Delivery, SettleOutcome } from "../../core/history.js";
 import { DefiniteFailure, LockLostError } from "../../core/errors.js";
@@ -7,8 +7,8 @@ import { deathReason } from "./names.js";
 
 const POLL_MS = 10;
 
-/** Turn a basic.get result into a history delivery. */
-export function toDelivery(msg: GetMessage, entity: string, quorum: boolean, extra: Partial<Delivery> = {}): Delivery {
+/** Turn a basic.get result (or a pushed basic.deliver) into a history delivery. */
+export function toDelivery(msg: Message, entity: string, quorum: boolean, extra: Partial<Delivery> = {}): Delivery {
   const headers = msg.properties.headers ?? {};
   const d: Delivery = { id: String(msg.properties.messageId ?? ""), entity, redelivered: msg.fields.redelivered, ...extra };
   const key = headers["x-gauntlet-key"];
@@ -27,8 +27,12 @@ export function toDelivery(msg: GetMessage, entity: string, quorum: boolean, ext
  * applied, and a channel already closed (consumer_timeout, bad tag) proves it was not.
  */
 export class AmqpConsumer implements Consumer {
-  private readonly held = new Map<string, GetMessage>();
+  private readonly held = new Map<string, Message>();
   private closedBy: string | undefined;
+  /** Push mode (basic.consume): deliveries the broker pushed that receive() has not returned yet. */
+  private readonly pushed: ConsumeMessage[] = [];
+  private subscribed: Promise<unknown> | undefined;
+  private wake: (() => void) | undefined;
 
   constructor(
     private readonly connection: ChannelModel,
@@ -39,6 +43,13 @@ export class AmqpConsumer implements Consumer {
     private readonly quorum: boolean,
     /** The cluster node the connection reached, when on a cluster. */
     private readonly nodeName?: string,
+    /**
+     * Subscribe (basic.consume, prefetch 1) instead of polling with basic.get, for queues with
+     * x-single-active-consumer: only a subscription is governed by it, and quorum queues refuse
+     * basic.get on them (resource_locked). Prefetch 1 keeps at most one pushed delivery that
+     * receive() has not returned yet.
+     */
+    private readonly push = false,
   ) {
     channel.on("error", (err: Error) => (this.closedBy = err.message));
     channel.on("close", () => (this.closedBy ??= "channel closed"));
@@ -50,6 +61,7 @@ export class AmqpConsumer implements Consumer {
   }
 
   async receive(max: number, waitMs: number): Promise<Delivery[]> {
+    if (this.push) return this.receivePushed(max, waitMs);
     const deadline = Date.now() + waitMs;
     const out: Delivery[] = [];
     const noAck = this.options.mode === "receive-and-delete";
@@ -64,6 +76,37 @@ export class AmqpConsumer implements Consumer {
       if (out.length > 0 || Date.now() >= deadline) return out;
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
+  }
+
+  private async receivePushed(max: number, waitMs: number): Promise<Delivery[]> {
+    const noAck = this.options.mode === "receive-and-delete";
+    this.subscribed ??= this.channel.prefetch(1).then(() =>
+      this.channel.consume(
+        this.queue,
+        (msg) => {
+          if (!msg) return; // the broker cancelled the subscription (queue deleted)
+          this.pushed.push(msg);
+          this.wake?.();
+        },
+        { noAck },
+      ),
+    );
+    await this.subscribed;
+    if (!this.pushed.length && waitMs > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        timer = setTimeout(resolve, waitMs);
+      });
+      clearTimeout(timer);
+      this.wake = undefined;
+    }
+    if (this.closedBy && !this.pushed.length) throw new Error(`channel closed (${this.closedBy})`);
+    return this.pushed.splice(0, max).map((msg) => {
+      const token = noAck ? undefined : `${this.channelId()}:${msg.fields.deliveryTag}`;
+      if (token) this.held.set(token, msg);
+      return toDelivery(msg, this.entity, this.quorum, token ? { lockToken: token } : {});
+    });
   }
 
   async settle(delivery: Delivery, outcome: SettleOutcome): Promise<void> {

@@ -10,6 +10,7 @@ import { realClock } from "../../core/clock.js";
 import { closeWithin } from "./close.js";
 import { connectAmqp, connectAnyNode } from "./connect.js";
 import { AmqpConsumer, toDelivery } from "./consumer.js";
+import { drainBySubscription } from "./drain.js";
 import { AmqpNames } from "./names.js";
 import { type ClientRole, type ClusterClients, placement } from "./placement.js";
 import { type ManagementEndpoint, readBack } from "./read-back.js";
@@ -67,6 +68,8 @@ export class AmqpDriver implements Driver {
   private readonly declared: Declared[] = [];
   /** Queue type per address, where a plan set one. */
   private readonly types = new Map<string, "quorum" | "classic">();
+  /** Addresses of queues with x-single-active-consumer: read by subscription (see singleActiveConsumer). */
+  private readonly singleActive = new Set<string>();
 
   /** Set when the admin connection dropped (a network fault): the next use opens a new one. */
   private adminLost = false;
@@ -195,7 +198,7 @@ export class AmqpDriver implements Driver {
   async consumer(source: string, options: ConsumerOptions): Promise<Consumer> {
     const { connection, node } = await this.open("consumer");
     const channel = await connection.createChannel();
-    return new AmqpConsumer(connection, channel, this.names.queue(source), source, options, this.quorumAt(source), node);
+    return new AmqpConsumer(connection, channel, this.names.queue(source), source, options, this.quorumAt(source), node, this.singleActive.has(source));
   }
 
   async drain(source: string, options: DrainOptions): Promise<Delivery[]> {
@@ -205,6 +208,10 @@ export class AmqpDriver implements Driver {
     const queue = options.dlq ? this.names.deadLetterQueue(source) : this.names.queue(source);
     const out: Delivery[] = [];
     try {
+      if (!options.dlq && this.singleActive.has(source)) {
+        for (const msg of await drainBySubscription(ch, queue)) out.push(toDelivery(msg, source, this.quorumAt(source)));
+        return out;
+      }
       for (let msg = await ch.get(queue, { noAck: true }); msg; msg = await ch.get(queue, { noAck: true })) {
         out.push(toDelivery(msg, source, this.quorumAt(source), options.dlq ? { dlq: true } : {}));
       }
@@ -256,7 +263,9 @@ export class AmqpDriver implements Driver {
     if (e.kind === "topic") this.names.existing.add(e.name);
     for (const { address, s } of queues) {
       this.names.existing.add(address);
-      this.types.set(address, (s.native as PlanQueue | undefined)?.type ?? this.settings.queueType);
+      const native = s.native as PlanQueue | undefined;
+      this.types.set(address, native?.type ?? this.settings.queueType);
+      if (singleActiveConsumer(native?.arguments)) this.singleActive.add(address);
     }
   }
 
@@ -271,6 +280,7 @@ export class AmqpDriver implements Driver {
     const native = spec.native as PlanQueue | undefined;
     const type = native?.type ?? this.settings.queueType;
     this.types.set(address, type);
+    if (singleActiveConsumer(native?.arguments)) this.singleActive.add(address);
     await ch.assertQueue(dlq, { durable: true, arguments: { "x-queue-type": type } });
     let args: Record<string, unknown>;
     if (native) {
@@ -288,4 +298,13 @@ export class AmqpDriver implements Driver {
     if (native) this.declared.push({ address, queue: name, native: spec.native!, sent: args });
     return name;
   }
+}
+
+/**
+ * A queue with single active consumer is read by subscription: only subscriptions are governed by
+ * it (basic.get bypasses it on classic queues), and quorum queues refuse basic.get outright
+ * ("not supported by quorum queues with single active consumer").
+ */
+function singleActiveConsumer(args: Record<string, unknown> | undefined): boolean {
+  return args?.["x-single-active-consumer"] === true;
 }
