@@ -12,6 +12,11 @@ export interface BackgroundErrors {
   dispose(): void;
 }
 
+/** `text` without credentials: `//user:password@` in URLs, SharedAccessKey / SharedAccessKeyName values. */
+export function scrub(text: string): string {
+  return text.replace(/(\/\/)[^@\s/]*@/g, "$1***@").replace(/(SharedAccessKey(?:Name)?=)[^;\s"']*/gi, "$1***");
+}
+
 /** A short description: class, then whichever of message / code / condition / description it has. */
 export function describeBackground(reason: unknown): string {
   if (reason === null || typeof reason !== "object") return String(reason);
@@ -20,7 +25,7 @@ export function describeBackground(reason: unknown): string {
   const parts = ["message", "code", "condition", "description"].flatMap((k) => (typeof r[k] === "string" || typeof r[k] === "number" ? [`${k}=${JSON.stringify(r[k])}`] : []));
   const cause = r.error ?? r.cause;
   const inner = cause && cause !== reason && typeof cause === "object" ? ` (cause: ${describeBackground(cause)})` : "";
-  return `${name}${parts.length ? ` ${parts.join(" ")}` : ""}${inner}`.slice(0, 500);
+  return scrub(`${name}${parts.length ? ` ${parts.join(" ")}` : ""}${inner}`).slice(0, 500);
 }
 
 /** Collect unhandled rejections and uncaught exceptions until dispose(). */

@@ -5,7 +5,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { runSuite, startEnvironment, suiteByName, SUITES } from "../src/index.js";
-import { trapBackgroundErrors } from "./background-errors.js";
+import { scrub, trapBackgroundErrors } from "./background-errors.js";
 import { takeOption } from "./cli-args.js";
 
 /** Figures for one suite's property runs. */
@@ -46,7 +46,7 @@ export async function suiteTimes(broker: string, suites: readonly string[], runs
         }));
       } catch (err) {
         // One suite failing is a figure of its own; the other suites still run.
-        const t: SuiteTimes = { suite: name, runs: 0, verdict: `failed: ${err instanceof Error ? err.message : String(err)}${[""].concat(background.take()).join("; ")}`, medianS: 0, p90S: 0, maxS: 0, perMinute: 0 };
+        const t: SuiteTimes = { suite: name, runs: 0, verdict: `failed: ${scrub(err instanceof Error ? err.message : String(err))}${[""].concat(background.take()).join("; ")}`, medianS: 0, p90S: 0, maxS: 0, perMinute: 0 };
         out.push(t);
         onSuite?.(t);
         continue;

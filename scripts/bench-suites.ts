@@ -11,7 +11,7 @@ import { performance } from "node:perf_hooks";
 import type { Op, ReceiveValue } from "../src/index.js";
 import { startEnvironment, suiteByName, SUITES } from "../src/index.js";
 import { runScenario } from "../src/runner/run-scenario.js";
-import { trapBackgroundErrors } from "./background-errors.js";
+import { scrub, trapBackgroundErrors } from "./background-errors.js";
 import { takeOption } from "./cli-args.js";
 
 /** Mean seconds per scenario, by phase. */
@@ -93,9 +93,17 @@ export async function suiteSplits(broker: string, suites: readonly string[], run
   try {
     for (const name of suites) {
       const suite = suiteByName(name);
-      const probe = await env.connect({ seed: 0, runId: `${name}-probe` });
-      const capabilities = probe.capabilities;
-      await probe.close();
+      let capabilities: Awaited<ReturnType<typeof env.connect>>["capabilities"];
+      try {
+        const probe = await env.connect({ seed: 0, runId: `${name}-probe` });
+        capabilities = probe.capabilities;
+        await probe.close();
+      } catch (err) {
+        const row = { suite: name, runs: 0, verdicts: "", perMinute: 0, wallS: 0, connectCloseCheckS: 0, setupS: 0, firstDeliveryS: 0, workloadS: 0, idleTailS: 0, drainS: 0, emptyReceives: 0, emptyReceiveMs: 0, error: `connecting failed: ${scrub(err instanceof Error ? err.message : String(err))}` };
+        out.push(row);
+        onSuite?.(row);
+        continue;
+      }
       if (suite.needsStore || suite.needsFaults || suite.requires.some((c) => !capabilities.has(c))) continue;
       const scenarios = fc.sample(suite.scenarios(capabilities), { seed, numRuns: runs });
       const sum = { wallS: 0, connectCloseCheckS: 0, setupS: 0, firstDeliveryS: 0, workloadS: 0, idleTailS: 0, drainS: 0, emptyReceives: 0, emptyReceiveMs: 0 };
@@ -109,7 +117,7 @@ export async function suiteSplits(broker: string, suites: readonly string[], run
         try {
           run = await runScenario(scenario, { env, checkers: suite.checkers, claims: suite.claims, runId: name });
         } catch (err) {
-          error = `scenario ${done + 1} failed: ${err instanceof Error ? err.message : String(err)}`;
+          error = `scenario ${done + 1} failed: ${scrub(err instanceof Error ? err.message : String(err))}`;
         }
         const escaped = background.take();
         if (escaped.length) error = [error, `while scenario ${done + 1} ran (or before it): ${escaped.join("; ")}`].filter(Boolean).join("; ");
