@@ -89,16 +89,21 @@ const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
 export function formatCheckerFigures(rows: readonly CheckerFigures[]): string[] {
   const lines = rows.map(
     (r) =>
-      `  ${r.ops.toLocaleString().padStart(10)} ops: check ${Math.round(r.opsPerSecond).toLocaleString()} ops/s (${r.checkSeconds.toFixed(2)} s, CPU ${r.checkCpuSeconds.toFixed(2)} s); read+validate ${r.readSeconds.toFixed(2)} s (CPU ${r.readCpuSeconds.toFixed(2)} s, file ${mib(r.fileBytes)}); end to end ${Math.round(r.endToEndOpsPerSecond).toLocaleString()} ops/s; ` +
+      `  ${r.ops.toLocaleString().padStart(10)} ops (generated in ${r.generateSeconds.toFixed(1)} s): check ${Math.round(r.opsPerSecond).toLocaleString()} ops/s (${r.checkSeconds.toFixed(2)} s, CPU ${r.checkCpuSeconds.toFixed(2)} s); read+validate ${r.readSeconds.toFixed(2)} s (CPU ${r.readCpuSeconds.toFixed(2)} s, file ${mib(r.fileBytes)}); end to end ${Math.round(r.endToEndOpsPerSecond).toLocaleString()} ops/s; ` +
       `heap history ${mib(r.heapHistoryBytes)} (${Math.round(r.heapHistoryBytes / r.ops)} B/op), +indexes ${mib(r.heapCheckedBytes)} (${Math.round(r.heapCheckedBytes / r.ops)} B/op); peak RSS ${mib(r.peakRssBytes)} (${Math.round(r.peakRssBytes / r.ops)} B/op); verdict ${r.verdict}`,
   );
   if (rows.length >= 2) {
     const a = rows[0]!;
     const b = rows.at(-1)!;
     const x = b.ops / a.ops;
+    const time = b.checkSeconds / a.checkSeconds;
+    const cpu = b.checkCpuSeconds / a.checkCpuSeconds;
+    const heap = b.heapCheckedBytes / a.heapCheckedBytes;
+    // Linear when time and heap grow no faster than the ops (a quarter over for noise on a shared machine).
+    const verdict = Math.min(time, cpu) <= x * 1.25 && heap <= x * 1.25 ? "linear" : "SUPERLINEAR";
     lines.push(
-      `  growth ${a.ops.toLocaleString()} → ${b.ops.toLocaleString()} ops (×${x.toFixed(1)}): check time ×${(b.checkSeconds / a.checkSeconds).toFixed(1)}, heap ×${(b.heapCheckedBytes / a.heapCheckedBytes).toFixed(1)}, peak RSS ×${(b.peakRssBytes / a.peakRssBytes).toFixed(1)}; ` +
-        `marginal ${Math.round((b.peakRssBytes - a.peakRssBytes) / (b.ops - a.ops))} B/op RSS, ${Math.round((b.heapCheckedBytes - a.heapCheckedBytes) / (b.ops - a.ops))} B/op heap (linear: the ratios match ×${x.toFixed(1)})`,
+      `  growth ${a.ops.toLocaleString()} → ${b.ops.toLocaleString()} ops (×${x.toFixed(1)}): check time ×${time.toFixed(1)} (CPU ×${cpu.toFixed(1)}), read+validate ×${((b.readSeconds) / a.readSeconds).toFixed(1)}, heap ×${heap.toFixed(1)}, peak RSS ×${(b.peakRssBytes / a.peakRssBytes).toFixed(1)}; ` +
+        `marginal ${Math.round((b.peakRssBytes - a.peakRssBytes) / (b.ops - a.ops))} B/op RSS, ${Math.round((b.heapCheckedBytes - a.heapCheckedBytes) / (b.ops - a.ops))} B/op heap — ${verdict} (ops ×${x.toFixed(1)})`,
     );
   }
   return lines;

@@ -5,6 +5,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { runSuite, startEnvironment, suiteByName, SUITES } from "../src/index.js";
+import { scrub, trapBackgroundErrors } from "./background-errors.js";
 import { takeOption } from "./cli-args.js";
 
 /** Figures for one suite's property runs. */
@@ -24,28 +25,39 @@ const quantile = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.fl
 export async function suiteTimes(broker: string, suites: readonly string[], runs: number, seed: number, onSuite?: (t: SuiteTimes) => void): Promise<SuiteTimes[]> {
   const env = await startEnvironment(broker);
   const out: SuiteTimes[] = [];
+  const background = trapBackgroundErrors();
   try {
     for (const name of suites) {
       const suite = suiteByName(name);
       const times: number[] = [];
       let last = performance.now();
       const t0 = last;
-      const { outcome } = await runSuite(suite, {
-        env,
-        runs,
-        seed,
-        onProgress: () => {
-          const now = performance.now();
-          times.push((now - last) / 1000);
-          last = now;
-        },
-      });
+      let outcome: Awaited<ReturnType<typeof runSuite>>["outcome"];
+      try {
+        ({ outcome } = await runSuite(suite, {
+          env,
+          runs,
+          seed,
+          onProgress: () => {
+            const now = performance.now();
+            times.push((now - last) / 1000);
+            last = now;
+          },
+        }));
+      } catch (err) {
+        // One suite failing is a figure of its own; the other suites still run.
+        const t: SuiteTimes = { suite: name, runs: 0, verdict: `failed: ${scrub(err instanceof Error ? err.message : String(err))}${[""].concat(background.take()).join("; ")}`, medianS: 0, p90S: 0, maxS: 0, perMinute: 0 };
+        out.push(t);
+        onSuite?.(t);
+        continue;
+      }
+      const escaped = background.take();
       const minutes = (performance.now() - t0) / 60_000;
       times.sort((a, b) => a - b);
       const t: SuiteTimes = {
         suite: name,
         runs: outcome.runs,
-        verdict: outcome.notApplicable ? `n/a (${outcome.notApplicable})` : String(outcome.verdict),
+        verdict: escaped.length ? `failed: ${escaped.join("; ")} (verdict of the runs: ${String(outcome.verdict)})` : outcome.notApplicable ? `n/a (${outcome.notApplicable})` : String(outcome.verdict),
         medianS: quantile(times, 0.5),
         p90S: quantile(times, 0.9),
         maxS: times.at(-1) ?? 0,
@@ -55,7 +67,7 @@ export async function suiteTimes(broker: string, suites: readonly string[], runs
       onSuite?.(t);
     }
   } finally {
-    await env.stop();
+    await env.stop().finally(() => background.dispose());
   }
   return out;
 }

@@ -11,6 +11,7 @@ import { performance } from "node:perf_hooks";
 import type { Op, ReceiveValue } from "../src/index.js";
 import { startEnvironment, suiteByName, SUITES } from "../src/index.js";
 import { runScenario } from "../src/runner/run-scenario.js";
+import { scrub, trapBackgroundErrors } from "./background-errors.js";
 import { takeOption } from "./cli-args.js";
 
 /** Mean seconds per scenario, by phase. */
@@ -35,6 +36,8 @@ export interface SuiteSplit {
   /** Empty receives per scenario, and their mean duration. */
   emptyReceives: number;
   emptyReceiveMs: number;
+  /** Why the suite stopped early: a scenario threw, or a client library raised an error nobody awaited. Figures are over the runs before it. */
+  error?: string;
 }
 
 const S = 1e9;
@@ -86,20 +89,41 @@ function split(ops: readonly Op[]): Omit<SuiteSplit, "suite" | "runs" | "verdict
 export async function suiteSplits(broker: string, suites: readonly string[], runs: number, seed: number, onSuite?: (s: SuiteSplit) => void): Promise<SuiteSplit[]> {
   const env = await startEnvironment(broker);
   const out: SuiteSplit[] = [];
+  const background = trapBackgroundErrors();
   try {
     for (const name of suites) {
       const suite = suiteByName(name);
-      const probe = await env.connect({ seed: 0, runId: `${name}-probe` });
-      const capabilities = probe.capabilities;
-      await probe.close();
+      let capabilities: Awaited<ReturnType<typeof env.connect>>["capabilities"];
+      try {
+        const probe = await env.connect({ seed: 0, runId: `${name}-probe` });
+        capabilities = probe.capabilities;
+        await probe.close();
+      } catch (err) {
+        const row = { suite: name, runs: 0, verdicts: "", perMinute: 0, wallS: 0, connectCloseCheckS: 0, setupS: 0, firstDeliveryS: 0, workloadS: 0, idleTailS: 0, drainS: 0, emptyReceives: 0, emptyReceiveMs: 0, error: `connecting failed: ${scrub(err instanceof Error ? err.message : String(err))}` };
+        out.push(row);
+        onSuite?.(row);
+        continue;
+      }
       if (suite.needsStore || suite.needsFaults || suite.requires.some((c) => !capabilities.has(c))) continue;
       const scenarios = fc.sample(suite.scenarios(capabilities), { seed, numRuns: runs });
       const sum = { wallS: 0, connectCloseCheckS: 0, setupS: 0, firstDeliveryS: 0, workloadS: 0, idleTailS: 0, drainS: 0, emptyReceives: 0, emptyReceiveMs: 0 };
       const verdicts = new Map<string, number>();
       const t0 = performance.now();
+      let done = 0;
+      let error: string | undefined;
       for (const scenario of scenarios) {
         const w0 = performance.now();
-        const run = await runScenario(scenario, { env, checkers: suite.checkers, claims: suite.claims, runId: name });
+        let run: Awaited<ReturnType<typeof runScenario>> | undefined;
+        try {
+          run = await runScenario(scenario, { env, checkers: suite.checkers, claims: suite.claims, runId: name });
+        } catch (err) {
+          error = `scenario ${done + 1} failed: ${scrub(err instanceof Error ? err.message : String(err))}`;
+        }
+        const escaped = background.take();
+        if (escaped.length) error = [error, `while scenario ${done + 1} ran (or before it): ${escaped.join("; ")}`].filter(Boolean).join("; ");
+        // A client that raised in the background may be broken: the suite stops, the bench goes on.
+        if (error || !run) break;
+        done += 1;
         const wallS = (performance.now() - w0) / 1000;
         const s = split(run.ops);
         sum.wallS += wallS;
@@ -108,21 +132,24 @@ export async function suiteSplits(broker: string, suites: readonly string[], run
         const v = String(run.result.valid);
         verdicts.set(v, (verdicts.get(v) ?? 0) + 1);
       }
-      const n = scenarios.length;
+      const n = done;
       const minutes = (performance.now() - t0) / 60_000;
-      const row: SuiteSplit = { suite: name, runs: n, verdicts: [...verdicts].map(([v, k]) => `${k} ${v}`).join(", "), perMinute: n / minutes, ...Object.fromEntries(Object.entries(sum).map(([k, v]) => [k, v / n])) } as SuiteSplit;
+      const row: SuiteSplit = { suite: name, runs: n, verdicts: [...verdicts].map(([v, k]) => `${k} ${v}`).join(", "), perMinute: n / minutes, ...Object.fromEntries(Object.entries(sum).map(([k, v]) => [k, n ? v / n : 0])) } as SuiteSplit;
+      if (error) row.error = error;
       out.push(row);
       onSuite?.(row);
     }
   } finally {
-    await env.stop();
+    await env.stop().finally(() => background.dispose());
   }
   return out;
 }
 
 export function formatSplit(s: SuiteSplit): string {
   const f = (x: number) => x.toFixed(2).padStart(6);
-  return `${s.suite.padEnd(20)} ${String(s.runs).padStart(3)} runs ${s.perMinute.toFixed(1).padStart(7)}/min  wall ${f(s.wallS)} s = connect+close+check ${f(s.connectCloseCheckS)} + setup ${f(s.setupS)} + workload ${f(s.workloadS)} (first delivery after ${f(s.firstDeliveryS)}, idle tail ${f(s.idleTailS)}, ${s.emptyReceives.toFixed(0)} empty receives × ${s.emptyReceiveMs.toFixed(0)} ms) + drain ${f(s.drainS)}  [${s.verdicts}]`;
+  if (s.error && s.runs === 0) return `${s.suite.padEnd(20)} FAILED before a scenario completed: ${s.error}`;
+  const failed = s.error ? `\n${"".padEnd(20)} FAILED after ${s.runs} runs (figures above are theirs): ${s.error}` : "";
+  return `${s.suite.padEnd(20)} ${String(s.runs).padStart(3)} runs ${s.perMinute.toFixed(1).padStart(7)}/min  wall ${f(s.wallS)} s = connect+close+check ${f(s.connectCloseCheckS)} + setup ${f(s.setupS)} + workload ${f(s.workloadS)} (first delivery after ${f(s.firstDeliveryS)}, idle tail ${f(s.idleTailS)}, ${s.emptyReceives.toFixed(0)} empty receives × ${s.emptyReceiveMs.toFixed(0)} ms) + drain ${f(s.drainS)}  [${s.verdicts}]${failed}`;
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;

@@ -4,6 +4,10 @@
  * minute for each suite on memory://, and scenarios per minute with the median scenario time for
  * each suite on servicebus-emulator://. Use `--ops N` to change the history size,
  * `--emulator-runs N` the emulator runs per suite (0 skips them), `--json` for JSON.
+ * Checker scaling (histories read from a file, as `gauntlet check` reads them) runs 1M and 10M
+ * ops by default and prints, per size, check time, heap and peak RSS, then the growth between
+ * them; the 10M size takes 2–4 minutes and ~5 GB of RAM: `--checker-ops 1000000` for 1M only,
+ * `--checker-ops 0` to skip it.
  */
 import { performance } from "node:perf_hooks";
 import { CHECKERS, compose, runSuite, startEnvironment } from "../src/index.js";

@@ -1,6 +1,7 @@
 import type { Checker } from "../core/checker.js";
 import type { CrashValue, History } from "../core/history.js";
 import { Findings } from "./findings.js";
+import { viewOf } from "./view.js";
 
 /**
  * Receive-and-delete is at-most-once: the broker deletes a message when it hands it out, so a
@@ -12,10 +13,11 @@ export const atMostOnce: Checker = {
   name: "at-most-once",
   description: "messages deleted on receipt and lost with a crashed consumer are counted (receive-and-delete is at-most-once)",
   anomalies: ["lost-unprocessed"],
-  check(history: History) {
+  check(history: History, context) {
     const f = new Findings();
-    for (const op of history) {
-      if (op.f !== "crash" || op.type === "invoke") continue;
+    // The view lists every crash op (it is shared and built once): no scan of the whole history.
+    for (const op of viewOf(history, context).crashOps) {
+      if (op.type === "invoke") continue;
       for (const _id of (op.value as CrashValue | undefined)?.unprocessed ?? []) f.count("lost-unprocessed");
     }
     const lost = f.total("lost-unprocessed");

@@ -1,5 +1,6 @@
 import type { Checker } from "../core/checker.js";
 import type { FaultValue, History } from "../core/history.js";
+import { viewOf } from "./view.js";
 
 /**
  * Did the run's cluster faults bite? Reads the nemesis windows (ok `fault` stops) and counts
@@ -11,14 +12,15 @@ export const failover: Checker = {
   name: "failover",
   description: "reports whether partitions were observed by the broker and whether leaders changed (a run where no fault bit says so)",
   anomalies: [],
-  check(history: History) {
+  check(history: History, context) {
     let windows = 0;
     let partitions = 0;
     let observed = 0;
     let leaderFaults = 0;
     let leaderChanged = 0;
-    for (const op of history) {
-      if (op.f !== "fault" || op.type !== "ok") continue;
+    // The view lists every fault op (it is shared and built once): no scan of the whole history.
+    for (const op of viewOf(history, context).faults) {
+      if (op.type !== "ok") continue;
       const value = op.value as FaultValue;
       if (value.phase !== "stop") continue;
       windows++;

@@ -5,9 +5,13 @@ import type { SetupValue } from "../core/setup.js";
 import { keyExclusive } from "./key-exclusive.js";
 import { keyExclusiveOracle } from "./key-exclusive.oracle.test-helper.js";
 
-/** Random op streams over 3 clients, 2 keys and a few lock tokens: receives, settles, renews, crashes. */
+/**
+ * Random op streams over 3 clients, 2 keys and a few lock tokens: receives, settles, renews,
+ * crashes, and sends at any point that (re)key an id — a delivery without a key of its own takes
+ * the key of its id's latest send invoked before it, also when an index of them is built lazily.
+ */
 const step = fc.record({
-  f: fc.constantFrom("receive", "receive", "settle", "renew", "crash"),
+  f: fc.constantFrom("receive", "receive", "settle", "renew", "crash", "send"),
   process: fc.constantFrom("c1", "c2", "c3"),
   id: fc.integer({ min: 1, max: 6 }),
   key: fc.constantFrom("k1", "k2", undefined),
@@ -29,6 +33,7 @@ function history(steps: Step[]): Op[] {
     if (s.f === "receive") push(s.process, "ok", "receive", { source: "q", deliveries: [{ id: `m${s.id}`, entity: "q", ...(s.key ? { key: s.key } : {}), lockToken: token, lockedUntil: time + s.until }] });
     else if (s.f === "settle") push(s.process, "invoke", "settle", { outcome: "complete", id: `m${s.id}`, entity: "q", lockToken: token });
     else if (s.f === "renew") push(s.process, "ok", "renew", { id: `m${s.id}`, entity: "q", lockToken: token, lockedUntil: time + s.until });
+    else if (s.f === "send") push("p1", "invoke", "send", { target: "q", messages: [{ id: `m${s.id}`, ...(s.key ? { key: s.key === "k1" ? "k2" : "k1" } : {}) }] });
     else push(s.process, "invoke", "crash", {});
   }
   return ops;

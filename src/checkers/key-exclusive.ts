@@ -28,23 +28,36 @@ export const keyExclusive: Checker = {
   check(history: History, context) {
     const setup = context.setup;
     const eps = toleranceNs(setup);
+    // id → key of its latest send invoked so far. Built only when a delivery has no key of its own
+    // (deliveries usually carry one): `learned` is how far into the history it is filled.
     const keyOf = new Map<string, string>();
+    let learned = 0;
+    const keyAt = (id: string, upTo: number): string | undefined => {
+      for (; learned < upTo; learned++) {
+        const op = history[learned]!;
+        if (op.f === "send" && op.type === "invoke") for (const m of (op.value as SendValue).messages) if (m.key !== undefined) keyOf.set(m.id, m.key);
+      }
+      return keyOf.get(id);
+    };
     /** entity → key → the holds of that key (a slot). */
     const holds = new Map<string, Map<string, Hold[]>>();
     const byToken = new Map<string, Hold[]>();
     const ordered = new Map<string, boolean>();
     const f = new Findings();
     let enforced = setup.claims?.orderedPerKey === true;
+    // After a release no hold in the slot has that token, and only a new hold re-adds it (and
+    // re-sets byToken): forgetting the token then changes nothing and keeps the map small.
     const release = (token: string | undefined) => {
       const slot = token === undefined ? undefined : byToken.get(token);
-      if (slot) keep(slot, (h) => h.lockToken !== token);
-    };
-    for (const op of history) {
-      const fn = op.f;
-      if (fn === "send") {
-        if (op.type === "invoke") for (const m of (op.value as SendValue).messages) if (m.key !== undefined) keyOf.set(m.id, m.key);
-        continue;
+      if (slot) {
+        keep(slot, (h) => h.lockToken !== token);
+        byToken.delete(token!);
       }
+    };
+    for (let at = 0; at < history.length; at++) {
+      const op = history[at]!;
+      const fn = op.f;
+      if (fn === "send") continue;
       if (fn === "settle") {
         if (op.type === "invoke") release((op.value as { lockToken?: string }).lockToken);
         continue;
@@ -60,7 +73,7 @@ export const keyExclusive: Checker = {
         for (const [entity, keys] of holds) if (releasedOnCrash(setup, entity)) for (const list of keys.values()) keep(list, (h) => h.process !== op.process);
       if (fn !== "receive" || op.type !== "ok") continue;
       for (const d of (op.value as ReceiveValue).deliveries ?? []) {
-        const key = d.key ?? keyOf.get(d.id);
+        const key = d.key ?? keyAt(d.id, at);
         if (d.dlq || key === undefined || d.lockToken === undefined) continue;
         let keys = holds.get(d.entity);
         if (!keys) {

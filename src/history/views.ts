@@ -98,6 +98,8 @@ export interface HistoryView {
   renews: RenewRecord[];
   /** process → crash op (crash completions: type info). */
   crashes: Map<string, Op>;
+  /** Every crash op (invocations and completions), so checkers that read them need not scan the history. */
+  crashOps: Op[];
   /** Sources that a completed (ok) drain emptied: `entity` or `entity#dlq`. */
   drained: Set<string>;
   /** Source (`entity` or `entity#dlq`) → invoke time of its last ok drain. */
@@ -108,7 +110,7 @@ export interface HistoryView {
   uncertain: UncertainRead[];
   /** Source → latest invoke time of an ok drain (a drain that began after a send's ack can prove it lost). */
   lastDrainStart: Map<string, number>;
-  /** Fault windows (start/stop op pairs by name). */
+  /** Fault windows (start/stop op pairs by name): every fault op, invocations and completions. */
   faults: Op[];
   /** Time of the last op. */
   endTime: number;
@@ -166,6 +168,7 @@ export function buildView(history: History, setupOverride?: SetupValue): History
     settles: [],
     renews: [],
     crashes: new Map(),
+    crashOps: [],
     drained: new Set(),
     drainTimes: new Map(),
     uncertainReads: new Map(),
@@ -276,6 +279,8 @@ export function buildView(history: History, setupOverride?: SetupValue): History
       }
       case "crash":
         view.crashes.set(p.process, done ?? inv);
+        view.crashOps.push(inv);
+        if (done && done !== inv) view.crashOps.push(done);
         return;
       case "fault":
         view.faults.push(inv);

@@ -45,6 +45,8 @@ export class EmulatorServer implements FaultTarget {
   private readonly container = rhea.create_container({ id: "gauntlet-servicebus-emulator" });
   private readonly tcp: net.Server;
   private readonly sockets = new Set<net.Socket>();
+  /** Connections rhea has not yet seen disconnect: their heartbeat timers are cleared on close(). */
+  private readonly connections = new Set<Connection>();
   private readonly links = new Map<Link, LinkInfo>();
   /** Links the server detached (session lock lost, fault hooks): a disposition that crossed the detach is still judged by its lock token (issue 12). */
   private readonly retired = new WeakMap<Link, LinkInfo>();
@@ -80,6 +82,11 @@ export class EmulatorServer implements FaultTarget {
     this.limiter.close();
     this.options.admin?.close();
     this.dropConnections();
+    // rhea hears of a socket's end through 'end' or 'error', not 'close': a destroyed socket leaves
+    // its connection's idle timer (2 × the 60 s idle timeout) running, which kept a process that
+    // had stopped the emulator alive for two more minutes. Nothing runs after close(): clear them.
+    for (const conn of this.connections) stopHeartbeats(conn);
+    this.connections.clear();
     this.container.removeAllListeners();
     this.container.on("error", () => {}); // late socket errors after shutdown
     await new Promise<void>((resolve) => this.tcp.close(() => resolve()));
@@ -102,6 +109,7 @@ export class EmulatorServer implements FaultTarget {
       ...this.limiter.connectionOptions(),
     } as never);
     captureRawInput(conn);
+    this.connections.add(conn);
     if (!this.limiter.admit(conn, socket)) return;
     (conn as unknown as { accept(s: net.Socket): void }).accept(socket);
     acknowledgeEveryRead(socket, () => conn.is_open()); // issue 12: no 40 ms delayed-ACK stalls
@@ -124,7 +132,10 @@ export class EmulatorServer implements FaultTarget {
     c.on("sender_close", (ctx: EventContext) => this.forget(ctx.sender!));
     c.on("receiver_close", (ctx: EventContext) => this.forget(ctx.receiver!));
     c.on("session_close", (ctx: EventContext) => this.forgetWhere((l) => l.session === ctx.session));
-    c.on("disconnected", (ctx: EventContext) => this.forgetWhere((l) => l.connection === ctx.connection));
+    c.on("disconnected", (ctx: EventContext) => {
+      this.connections.delete(ctx.connection);
+      this.forgetWhere((l) => l.connection === ctx.connection);
+    });
   }
 
   /** A handler that throws must not take the process down; the connection is closed instead. */
@@ -382,5 +393,14 @@ function toDisposition(outcome: Outcome, state: Record<string, unknown> | undefi
         properties,
       };
     }
+  }
+}
+
+/** Clear rhea's per-connection timers (heartbeats, idle abort), as its own disconnect handling does. */
+function stopHeartbeats(conn: Connection): void {
+  const timers = conn as unknown as Record<"heartbeat_in" | "heartbeat_out" | "abort_idle", NodeJS.Timeout | undefined>;
+  for (const k of ["heartbeat_in", "heartbeat_out", "abort_idle"] as const) {
+    if (timers[k]) clearTimeout(timers[k]);
+    timers[k] = undefined;
   }
 }
