@@ -82,8 +82,9 @@ export async function sendModesCommand(options: SendModesCommandOptions): Promis
     },
     onClientOpen: (c) => (client = c),
   }).finally(release);
-  // The native tools consume nothing: the twin cell runs again producer-only (≥ 5 s, read back after).
-  const twinTiming = { warmupMs: Math.max(warmupMs, 1_000), durationMs: Math.max(durationMs, 5_000), rate, messages, intervalMs: 1_000, drainMs: 60_000 };
+  // The native tools consume nothing: the twin cell runs again producer-only (≥ 5 s, read back
+  // after; --quick: as long as its cells, a smoke test of the comparison rather than a figure).
+  const twinTiming = o.quick ? { warmupMs, durationMs, rate, messages, intervalMs: intervalFor(durationMs, messages), drainMs: 60_000 } : { warmupMs: Math.max(warmupMs, 1_000), durationMs: Math.max(durationMs, 5_000), rate, messages, intervalMs: 1_000, drainMs: 60_000 };
   let twinClient: BenchClient | undefined;
   const releaseTwin = onShutdown(async () => {
     await twinClient?.close().catch(() => {});
