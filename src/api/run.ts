@@ -71,7 +71,7 @@ async function checkExistingEmpty(env: StartedEnvironment, entities: readonly En
       throw new UsageError(`--use-existing: ${err.message}`, "create the entity first, or correct its name in the plan");
     });
     const held = Object.entries(counts).filter(([, n]) => n > 0);
-    if (held.length) throw new UsageError(`--use-existing: refusing to start: ${held.map(([a, n]) => `${a} holds ${n}${n >= 100 ? "+" : ""} message${n === 1 ? "" : "s"}`).join(", ")}`, "empty the entity first: Gauntlet runs only on empty existing entities, so it never consumes or judges messages that are not its own");
+    if (held.length) throw new UsageError(`--use-existing: refusing to start: ${held.map(([a, n]) => `${a} holds ${n}${driver.existingCounts === "at-least" && n >= 100 ? "+" : ""} message${n === 1 ? "" : "s"}`).join(", ")}`, "empty the entity first: Gauntlet runs only on empty existing entities, so it never consumes or judges messages that are not its own");
   } finally {
     await driver.close();
   }

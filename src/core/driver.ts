@@ -54,6 +54,8 @@ export interface Driver {
    * exist. Optional: a driver without it cannot test existing entities.
    */
   countExisting?(entities: readonly EntitySpec[]): Promise<Record<string, number>>;
+  /** "at-least" when countExisting stops counting (a peek of at most 100 per address); absent: exact counts. */
+  readonly existingCounts?: "exact" | "at-least";
   /** Remove and return every message left at `source` (or its DLQ), waiting out held locks. */
   drain(source: string, options: DrainOptions): Promise<Delivery[]>;
   close(): Promise<void>;

@@ -27,6 +27,8 @@ const SESSION_ACCEPT_WAIT_MS = 2_000;
 
 export class ServiceBusDriver implements Driver {
   readonly family = "servicebus";
+  /** countExisting peeks at most 100 messages per address (and its DLQ). */
+  readonly existingCounts = "at-least";
   readonly capabilities = SERVICEBUS_CAPABILITIES;
   readonly clock: Clock = realClock();
   /** Service Bus keeps a message lock until it expires, even when the client's connection is gone… */
